@@ -1,0 +1,89 @@
+"""Every number format of the report, the terminal summary and the workbook, in one place.
+
+Rounding is for display only (MODEL.md section 1): whole units in tables, `$1.85M` style in prose
+and tiles, ROI to one decimal with an `x`, percentages to whole numbers. A value that rounds to
+zero never shows as "-0"; an undefined metric shows as "n/a" or a dash.
+"""
+
+from __future__ import annotations
+
+import math
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+DASH = "–"
+
+
+def _symbol(currency: str) -> str:
+    return SYMBOLS.get(currency, currency + " ")
+
+
+def _signed(text: str, negative: bool) -> str:
+    return f"−{text}" if negative else text
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    """Whole units with thousands separators: $1,234,567 (tables)."""
+    if value is None:
+        return DASH
+    rounded = round(value)
+    return _signed(f"{_symbol(currency)}{abs(rounded):,.0f}", rounded < 0)
+
+
+def money_short(value: float | None, currency: str = "USD") -> str:
+    """Prose and tiles: $1.85M, $230K, $950."""
+    if value is None:
+        return DASH
+    magnitude = abs(value)
+    for threshold, suffix, digits in ((1e9, "B", 2), (1e6, "M", 2), (1e3, "K", 0)):
+        if round(magnitude / threshold, digits) >= 1:
+            text = f"{magnitude / threshold:,.{digits}f}{suffix}"
+            break
+    else:
+        text = f"{magnitude:,.0f}"
+    negative = value < 0 and text.strip("0.,KMB") != ""
+    return _signed(f"{_symbol(currency)}{text}", negative)
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage: 0.4 -> 40 %."""
+    if value is None:
+        return "n/a"
+    rounded = round(value * 100)
+    return _signed(f"{abs(rounded):.0f} %", rounded < 0)
+
+
+def multiple(value: float | None) -> str:
+    """ROI as a multiple to one decimal: 5.8x."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    rounded = round(value, 1)
+    return _signed(f"{abs(rounded):.1f}x", rounded < 0)
+
+
+def months(value: float | None) -> str:
+    if value is None:
+        return "not within the horizon"
+    return f"{value:.0f} month" + ("" if round(value) == 1 else "s")
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return DASH
+    rounded = round(value, digits)
+    return _signed(f"{abs(rounded):,.{digits}f}", rounded < 0)
+
+
+def fte(value: float | None) -> str:
+    return f"{number(value, 1)} FTE"
+
+
+def mbps(value: float | None) -> str:
+    return f"{number(value, 0 if value and abs(value) >= 100 else 1)} MB/s"
+
+
+def terabytes(gigabytes: float | None) -> str:
+    return f"{number(gigabytes / 1000 if gigabytes is not None else None, 1)} TB"
+
+
+FILTERS = {"money": money, "money_short": money_short, "percent": percent, "multiple": multiple,
+           "months": months, "number": number, "fte": fte, "mbps": mbps, "terabytes": terabytes}

@@ -1,0 +1,99 @@
+"""The results contract (MODEL.md section 10): the machine-readable twin of the report.
+
+Turns the model's output into plain JSON values (floats, None for an undefined metric), adds
+year 0, and checks that every figure is finite.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import __version__
+from .catalogue import Values
+from .model import CATEGORIES, HARD_CATEGORIES
+from .problems import ReportgenError
+from .schema import Assessment
+
+RESULTS_VERSION = "1.0"
+
+
+def plain(value, where: str = "results"):
+    """numpy scalars to floats, NaN to None (n/a); infinities are a bug in the model, never printed."""
+    if isinstance(value, dict):
+        return {k: plain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    number = float(value)
+    if math.isinf(number):
+        raise ReportgenError(f"the model produced an infinite value at {where}; check the inputs it depends on")
+    return None if math.isnan(number) else (int(number) if isinstance(value, (int, np.integer)) else number)
+
+
+def _year_rows(option: dict) -> list[dict]:
+    zero = {category: {part: 0.0 for part in parts} for category, parts in CATEGORIES.items()}
+    rows = [{"year": 0, "migration": option["migration"], **zero}]
+    rows += [{"year": y["year"], "migration": 0.0, **{c: y[c] for c in CATEGORIES}} for y in option["years"]]
+    for row in rows:
+        for category in CATEGORIES:
+            row[category] = {**row[category], "total": sum(row[category].values())}
+        row["hard_total"] = row["migration"] + sum(row[c]["total"] for c in HARD_CATEGORIES)
+        row["risk_adjusted_total"] = row["hard_total"] + row["risk"]["total"]
+    return rows
+
+
+def option_result(option_id: str, option: dict, values: Values) -> dict:
+    meta = values.catalogue.options[option_id]
+    return {
+        "name": meta.name,
+        "short_name": meta.short_name,
+        "vendor": meta.vendor,
+        "pricing": meta.pricing,
+        "feasible": not option["infeasible"],
+        "infeasible_reasons": option["infeasible"],
+        "warnings": option["warnings"],
+        "sizing": option["sizing"],
+        "years": _year_rows(option),
+        "totals": option["totals"],
+        "people": [{"year": y["year"], **y["people_detail"]} for y in option["years"]],
+        "risk_detail": option["risk_detail"],
+        **{key: option[key] for key in ("tco_hard", "tco_risk_adjusted", "tco_pv", "service_charges", "migration",
+                                        "reductions", "benefits", "costs", "savings", "savings_pct", "roi", "npv",
+                                        "npv_risk_adjusted", "payback_months", "net_savings_by_year",
+                                        "time_to_value")},
+        "catalogue_keys": {"hard": option["hard_keys"], "risk": option["risk_keys"]},
+    }
+
+
+def build_results(assessment: Assessment, evaluation: dict, values: Values, generated: dict) -> dict:
+    """The whole results object of one deterministic run."""
+    model = evaluation["model"]
+    a = assessment.assessment
+    options = {o: option_result(o, evaluation["options"][o], values) for o in a.options}
+    recommended = [o for o in a.options if options[o]["feasible"]]
+    results = {
+        "results_version": RESULTS_VERSION,
+        "customer": assessment.customer.model_dump(),
+        "generated": {"tool_version": __version__, "catalogue_version": values.catalogue.version,
+                      "catalogue_date": values.catalogue.date, **generated},
+        "currency": a.currency,
+        "horizon_years": a.horizon_years,
+        "discount_rate": model.discount_rate,
+        "current_option": a.current_option,
+        "proposed_option": a.proposed_option,
+        "option_order": a.options,
+        "impacted_engineers": model.impacted_engineers,
+        "hourly_rate": model.hourly_rate,
+        "loaded_cost_per_fte_per_year": model.loaded_cost,
+        "working_hours_per_year": model.working_hours,
+        "cost_per_incident": model.cost_per_incident,
+        "breach_cost": model.breach_cost,
+        "lowest_tco_feasible_option": min(recommended, key=lambda o: options[o]["tco_hard"]) if recommended else None,
+        "options": options,
+    }
+    return plain(results)

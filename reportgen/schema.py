@@ -1,0 +1,265 @@
+"""The assessment: one JSON file per customer, validated strictly (MODEL.md section 2).
+
+Structure, types and bounds live here; checks that need the catalogue (option ids, instance
+types, override keys) live in `checks.py`. Any number in `organization`, `clusters`, `growth`,
+`baseline`, `risk`, `value` or `overrides` may be a range `{"low", "likely", "high"}`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Annotated, Generic, Literal, TypeVar, Union
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
+                      model_validator)
+
+T = TypeVar("T")
+MAX_MONEY = 1e12
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, use_attribute_docstrings=True)
+
+
+def _plain_text(text: str) -> str:
+    """Refuse characters that change how text displays: controls, bidi overrides, zero-width marks."""
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") or char in "\u2028\u2029":
+            raise ValueError(f"contains the invisible or control character U+{ord(char):04X}; remove it")
+    return text
+
+
+def _iso_date(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("is not a calendar date; write it as YYYY-MM-DD, e.g. 2026-11-26") from None
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=False), AfterValidator(_plain_text)]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+OptionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$", max_length=64)]
+InstanceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+\.[a-z0-9]+$", max_length=32)]
+
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Hours = Annotated[float, Field(ge=0, le=8760)]
+Fte = Annotated[float, Field(ge=0, le=10_000)]
+Months = Annotated[float, Field(ge=0, le=240)]
+
+
+class Range(Strict, Generic[T]):
+    """An uncertain number: the deterministic run uses `likely`, the simulation samples a triangle."""
+    low: T
+    likely: T
+    high: T
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"needs low <= likely <= high, found low {self.low}, likely {self.likely}, high {self.high}")
+        return self
+
+
+def _number_or_range(value) -> str:
+    return "range" if isinstance(value, (dict, Range)) else "number"
+
+
+def ranged(base):
+    """`base`, or a range of `base`: the union is decided by shape, so errors name one branch only."""
+    return Annotated[Union[Annotated[base, Tag("number")], Annotated[Range[base], Tag("range")]],
+                     Discriminator(_number_or_range)]
+
+
+def likely(value):
+    """The deterministic reading of a possibly ranged number."""
+    return value.likely if isinstance(value, Range) else value
+
+
+class FxRate(Strict):
+    value: Annotated[float, Field(gt=0, le=1e6)]
+    """Units of the assessment's currency per US dollar."""
+    as_of: IsoDate
+    """Date of the exchange rate."""
+
+
+class MonteCarlo(Strict):
+    trials: Annotated[int, Field(ge=100, le=1_000_000)] = 10_000
+    """Number of simulated outcomes."""
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 1
+    """Random seed: the same seed gives the same ranges on every run."""
+
+
+class Customer(Strict):
+    name: Text
+    """The customer's name as it appears on the cover."""
+    slug: Slug
+    """Lowercase letters, digits and hyphens; equal to the file's name; names the output folder."""
+    logo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    """Optional logo: a PNG, JPEG or SVG file, as a path relative to the project folder."""
+    industry: Text | None = None
+    """Optional industry, shown on the cover."""
+    region: Text = "us-east-1"
+    """Cloud region whose price book is used."""
+
+
+class AssessmentInfo(Strict):
+    prepared_by: Text
+    """Who prepared the assessment (person or team)."""
+    date: IsoDate
+    """Date of the assessment, YYYY-MM-DD; also the report's date."""
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    """ISO 4217 code of the currency every amount is shown in."""
+    usd_to_currency: FxRate | None = None
+    """Required unless the currency is USD: converts the catalogue's USD prices."""
+    horizon_years: Annotated[int, Field(ge=1, le=10)] = 3
+    """Years compared (1 to 10)."""
+    discount_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Yearly discount rate for present values (default: the catalogue's assumption, 10 %)."""
+    current_option: OptionId = "self_managed_kafka"
+    """How the customer runs Kafka today; every saving is measured against it."""
+    proposed_option: OptionId
+    """The option the proposal is for; not the current one."""
+    options: Annotated[list[OptionId], Field(min_length=1, max_length=12)]
+    """Option ids to compare, in the order shown; must include the current and the proposed option."""
+    monte_carlo: MonteCarlo = MonteCarlo()
+    """Settings of the range simulation."""
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.currency != "USD" and self.usd_to_currency is None:
+            raise ValueError(f"the currency is {self.currency}, so usd_to_currency is needed, "
+                             'e.g. {"value": 0.92, "as_of": "2026-11-01"}')
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("lists an option more than once in options")
+        if self.proposed_option == self.current_option:
+            raise ValueError("proposed_option equals current_option; propose a different option")
+        missing = [o for o in (self.current_option, self.proposed_option) if o not in self.options]
+        if missing:
+            raise ValueError(f"options must include the current and the proposed option; add {', '.join(missing)}")
+        return self
+
+
+class Organization(Strict):
+    employees: ranged(Annotated[int, Field(ge=1, le=10_000_000)])
+    """Employees in the organisation."""
+    engineer_share: ranged(Share)
+    """Share of employees who are software engineers (0.25 = 25 %)."""
+    kafka_engineer_share: ranged(Share)
+    """Share of those engineers whose work depends on Kafka."""
+    loaded_cost_per_fte_per_year: ranged(Money) | None = None
+    """Fully loaded yearly cost of one engineer (salary, benefits, taxes); default: the catalogue's."""
+    working_hours_per_year: ranged(Annotated[float, Field(ge=100, le=8760)]) | None = None
+    """Paid working hours per FTE per year; default: the catalogue's (2,080)."""
+    annual_cost_growth: ranged(Annotated[float, Field(ge=-0.5, le=1)]) = 0.0
+    """Yearly growth of loaded cost and support prices (0.03 = 3 %)."""
+
+
+class Cluster(Strict):
+    name: Text
+    """A unique name for the cluster."""
+    environment: Literal["production", "non-production"]
+    """production or non-production."""
+    ingress_mbps: ranged(Annotated[float, Field(ge=0, le=100_000)])
+    """Average data written by producers, MB/s (decimal, before replication)."""
+    egress_mbps: ranged(Annotated[float, Field(ge=0, le=1_000_000)])
+    """Average data read by all consumers together, MB/s."""
+    peak_to_average: ranged(Annotated[float, Field(ge=1, le=100)])
+    """Peak throughput divided by average throughput (1 or more)."""
+    retention_days: ranged(Annotated[float, Field(gt=0, le=36_500)])
+    """Days data is kept."""
+    replication_factor: Annotated[int, Field(ge=1, le=7)] = 3
+    """Copies of each partition."""
+    availability_zones: Annotated[int, Field(ge=1, le=6)] = 3
+    """Availability zones the cluster spans."""
+    partitions: ranged(Annotated[int, Field(ge=1, le=10_000_000)])
+    """Partitions before replication (leaders)."""
+    controllers: Annotated[int, Field(ge=0, le=9)] | None = None
+    """KRaft controllers (or ZooKeeper nodes); default: baseline.controllers_per_cluster."""
+
+
+class Growth(Strict):
+    annual_growth: ranged(Annotated[float, Field(gt=-1, le=10)]) = 0.0
+    """Yearly growth of throughput, storage and partitions (0.3 = 30 %); shows from year 2."""
+
+
+class Baseline(Strict):
+    broker_instance: InstanceId = "m5.xlarge"
+    """EC2 instance type of a self-run broker (a price-book id such as m5.xlarge)."""
+    controller_instance: InstanceId = "m5.large"
+    """EC2 instance type of a KRaft controller."""
+    controllers_per_cluster: Annotated[int, Field(ge=0, le=9)] = 3
+    """Controllers per self-run cluster."""
+    target_utilization: ranged(Annotated[float, Field(gt=0, le=1)]) = 0.5
+    """Share of a broker's sustained write throughput used at peak."""
+    disk_utilization: ranged(Annotated[float, Field(gt=0, le=1)]) = 0.6
+    """Share of provisioned disk filled by retained data."""
+    tiered_storage: bool = False
+    """Self-run Kafka keeps only recent data on broker disks and the rest in object storage."""
+    fetch_from_follower: bool = False
+    """Consumers read from a replica in their own zone (no cross-zone consumer traffic)."""
+    platform_fte: ranged(Fte)
+    """FTEs operating the platform today (on-call, upgrades, scaling, tuning)."""
+    tooling_fte: ranged(Fte) = 0.0
+    """FTEs building and maintaining internal tooling around Kafka today."""
+    connectors_needed: ranged(Annotated[int, Field(ge=0, le=10_000)]) = 0
+    """Custom connectors the planned use cases need, none built yet."""
+    support_and_services_per_year: ranged(Money) = 0.0
+    """Yearly spend on Kafka support, consulting and training today."""
+    months_to_production: ranged(Months)
+    """Months the current option needs to bring the planned use cases to production."""
+
+
+class Risk(Strict):
+    incidents_per_year: ranged(Annotated[int, Field(ge=0, le=10_000)])
+    """Kafka incidents that degrade engineers' work, per year."""
+    incident_duration_hours: ranged(Hours)
+    """Hours an incident lasts."""
+    productivity_loss: ranged(Share)
+    """Share of impacted engineers' productivity lost during an incident."""
+    outage_hours_per_year: ranged(Hours) = 0.0
+    """Hours of unplanned business outage caused by Kafka per year."""
+    planned_downtime_hours_per_year: ranged(Hours) = 0.0
+    """Hours of planned maintenance downtime per year."""
+    outage_cost_per_hour: ranged(Money) = 0.0
+    """Business cost of one hour of outage."""
+    breach_probability_per_year: ranged(Share) = 0.0
+    """Yearly probability of a data breach involving Kafka (0 = not quantified)."""
+    breach_cost: ranged(Money) | None = None
+    """Cost of one breach; default: the catalogue's (IBM 2025 global average)."""
+
+
+class Value(Strict):
+    monthly_benefit: ranged(Money) = 0.0
+    """Monthly business value of the streaming use cases once in production (0 = not quantified)."""
+
+
+Override = Union[bool, ranged(Annotated[float, Field(ge=0, le=MAX_MONEY)])]
+
+
+class Assessment(Strict):
+    """One customer's assessment: everything the model needs that is not in the catalogue."""
+    schema_: str | None = Field(default=None, alias="$schema")
+    """Path of the JSON schema, for editors."""
+    customer: Customer
+    assessment: AssessmentInfo
+    organization: Organization
+    clusters: Annotated[list[Cluster], Field(min_length=1, max_length=200)]
+    """One entry per Kafka cluster run today."""
+    growth: Growth = Growth()
+    baseline: Baseline
+    risk: Risk
+    value: Value = Value()
+    overrides: Annotated[dict[Annotated[str, StringConstraints(max_length=200)], Override], Field(max_length=500)] = {}
+    """Catalogue values replaced by the customer's own, by key (see Appendix A of a report)."""
+
+    @model_validator(mode="after")
+    def _unique_cluster_names(self):
+        names = [c.name for c in self.clusters]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"cluster names must be unique; repeated: {', '.join(duplicates)}")
+        return self
