@@ -7,6 +7,7 @@ Sizing labels (the binding constraint) and warnings are only produced for scalar
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,11 @@ def ceil_(x):
 
 def is_scalar(x) -> bool:
     return np.ndim(x) == 0
+
+
+def largest(values):
+    """Element-wise maximum of scalars and arrays of one length (np.maximum.reduce needs one shape)."""
+    return functools.reduce(np.maximum, (np.asarray(x, float) for x in values))
 
 
 def ratio(numerator, denominator):
@@ -149,7 +155,7 @@ class Model:
         by_partitions = ceil_(w.partitions * c.replication_factor / self.v[f"{instance}.max_partition_replicas"])
         candidates = {"throughput": by_throughput, "partitions": by_partitions,
                       "replication_factor": c.replication_factor, "availability_zones": c.availability_zones}
-        needed = np.maximum.reduce([np.asarray(x, float) for x in candidates.values()])
+        needed = largest(candidates.values())
         brokers = ceil_(needed / c.availability_zones) * c.availability_zones
         sizing["brokers"] = brokers
         sizing["binding_constraint"] = (next(k for k, x in candidates.items() if x == needed)
@@ -223,7 +229,7 @@ class Model:
                       "ingress": ceil_(w.peak_ingress_mbps / self.opt(option_id, per_unit["ingress"])),
                       "egress": ceil_(w.peak_egress_mbps / self.opt(option_id, per_unit["egress"])),
                       "partitions": ceil_(w.partitions / self.opt(option_id, per_unit["partitions"]))}
-        needed = np.maximum.reduce([np.asarray(x, float) for x in candidates.values()])
+        needed = largest(candidates.values())
         sizing[label] = needed
         sizing["binding_constraint"] = (next(k for k in ("ingress", "egress", "partitions", "minimum")
                                              if candidates[k] == needed) if is_scalar(needed) else None)

@@ -18,6 +18,7 @@ from .problems import ReportgenError
 from .results import build_results
 from .scenario import catalogue_values, resolve
 from .schema import Assessment
+from .uncertainty import analyse
 from .writer import json_bytes, write_atomic
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -76,7 +77,8 @@ def compute(project: Project, slug: str, catalogue: Catalogue | None = None) -> 
     values = catalogue_values(resolved, catalogue)
     evaluation = evaluate(resolved, values)
     generated = {"inputs_sha256": hashlib.sha256(input_bytes).hexdigest(), "catalogue_sha256": catalogue.sha256}
-    return Computed(assessment, build_results(resolved, evaluation, values, generated), input_bytes)
+    results = build_results(resolved, evaluation, values, generated, analyse(assessment, catalogue))
+    return Computed(assessment, results, input_bytes)
 
 
 def write_results(project: Project, computed: Computed) -> Path:

@@ -2,6 +2,15 @@
 
 Turns the model's output into plain JSON values (floats, None for an undefined metric), adds
 year 0, and checks that every figure is finite.
+
+Ranges (MODEL.md section 9, from `uncertainty.analyse`):
+- `options.<id>.range`: `trials`; `savings`, `savings_pct` and `roi`, each `{"p10", "p50", "p90"}`
+  (ROI percentiles leave out trials where it is undefined; all None when it never is defined);
+  `probability_of_savings`, the share of trials with savings above 0. The proposed option's range
+  also holds `histogram`: `{"edges": [41 amounts], "counts": [40 trial counts]}` of its savings.
+- `sensitivity`: for the proposed option, one entry per ranged input, largest `swing` first:
+  `input` (its JSON path, e.g. `clusters[0].ingress_mbps`), `label`, `low`, `high`,
+  `savings_at_low`, `savings_at_high` (the rest at likely) and `swing` = |at high - at low|.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from .catalogue import Values
 from .model import CATEGORIES, HARD_CATEGORIES
 from .problems import ReportgenError
 from .schema import Assessment
+from .uncertainty import Uncertainty
 
 RESULTS_VERSION = "1.0"
 
@@ -47,7 +57,7 @@ def _year_rows(option: dict) -> list[dict]:
     return rows
 
 
-def option_result(option_id: str, option: dict, values: Values) -> dict:
+def option_result(option_id: str, option: dict, values: Values, outcome_range: dict) -> dict:
     meta = values.catalogue.options[option_id]
     return {
         "name": meta.name,
@@ -66,15 +76,17 @@ def option_result(option_id: str, option: dict, values: Values) -> dict:
                                         "reductions", "benefits", "costs", "savings", "savings_pct", "roi", "npv",
                                         "npv_risk_adjusted", "payback_months", "net_savings_by_year",
                                         "time_to_value")},
+        "range": outcome_range,
         "catalogue_keys": {"hard": option["hard_keys"], "risk": option["risk_keys"]},
     }
 
 
-def build_results(assessment: Assessment, evaluation: dict, values: Values, generated: dict) -> dict:
-    """The whole results object of one deterministic run."""
+def build_results(assessment: Assessment, evaluation: dict, values: Values, generated: dict,
+                  uncertainty: Uncertainty) -> dict:
+    """The whole results object: the deterministic run and, from the simulation, its ranges."""
     model = evaluation["model"]
     a = assessment.assessment
-    options = {o: option_result(o, evaluation["options"][o], values) for o in a.options}
+    options = {o: option_result(o, evaluation["options"][o], values, uncertainty.ranges[o]) for o in a.options}
     recommended = [o for o in a.options if options[o]["feasible"]]
     results = {
         "results_version": RESULTS_VERSION,
@@ -95,5 +107,6 @@ def build_results(assessment: Assessment, evaluation: dict, values: Values, gene
         "breach_cost": model.breach_cost,
         "lowest_tco_feasible_option": min(recommended, key=lambda o: options[o]["tco_hard"]) if recommended else None,
         "options": options,
+        "sensitivity": uncertainty.sensitivity,
     }
     return plain(results)

@@ -1,0 +1,141 @@
+"""Ranges of outcomes (MODEL.md section 9): a Monte Carlo simulation and a sensitivity analysis.
+
+Both hand arrays to the same `resolve` and `evaluate` as the deterministic run (one element per
+simulated trial, or per sensitivity scenario), so no formula exists twice and the three runs
+cannot drift apart. All trials are computed at once; there is no loop over trials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalogue import Catalogue
+from .jsonparse import Path
+from .model import evaluate
+from .problems import json_path
+from .scenario import Pick, catalogue_values, ranged_inputs, resolve
+from .schema import Assessment, MonteCarlo, Range
+
+METRICS = ("savings", "savings_pct", "roi")
+PERCENTILES = {"p10": 10, "p50": 50, "p90": 90}
+HISTOGRAM_BINS = 40
+LABEL_WORDS = {"mbps": "MB/s", "fte": "FTE"}
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """What the ranges do to the answer: per-option outcome ranges and the proposed option's sensitivity."""
+    ranges: dict[str, dict]
+    sensitivity: list[dict]
+
+
+def input_stream(seed: int, path: Path) -> np.random.Generator:
+    """A generator for one input, keyed by the seed and the input's path.
+
+    Each input gets its own stream, so adding or removing a range elsewhere in the assessment
+    leaves this input's draws unchanged.
+    """
+    key = int.from_bytes(hashlib.sha256(json_path(path).encode()).digest()[:8], "little")
+    return np.random.default_rng([seed, key])
+
+
+def triangular_draws(value: Range, trials: int, rng: np.random.Generator) -> np.ndarray:
+    """`trials` draws from the triangle (low, likely, high); counts are rounded to whole numbers."""
+    if value.low == value.high:
+        return np.full(trials, float(value.likely))
+    draws = rng.triangular(value.low, value.likely, value.high, trials)
+    return np.rint(draws) if isinstance(value.likely, int) else draws
+
+
+def sampler(settings: MonteCarlo) -> Pick:
+    return lambda path, value: triangular_draws(value, settings.trials, input_stream(settings.seed, path))
+
+
+def _options(assessment: Assessment, catalogue: Catalogue, pick: Pick) -> dict:
+    resolved = resolve(assessment, pick)
+    return evaluate(resolved, catalogue_values(resolved, catalogue))["options"]
+
+
+def simulate(assessment: Assessment, catalogue: Catalogue, settings: MonteCarlo | None = None) -> dict:
+    """Per option, `savings`, `savings_pct` and `roi` as arrays with one element per trial."""
+    settings = settings or assessment.assessment.monte_carlo
+    options = _options(assessment, catalogue, sampler(settings))
+    return {option_id: {m: np.broadcast_to(np.asarray(option[m], float), settings.trials) for m in METRICS}
+            for option_id, option in options.items()}
+
+
+def percentiles(samples: np.ndarray) -> dict:
+    """P10, P50 and P90 of the defined trials (an undefined ROI is NaN and left out); None if none is."""
+    defined = samples[~np.isnan(samples)]
+    if defined.size == 0:
+        return {name: None for name in PERCENTILES}
+    return dict(zip(PERCENTILES, np.percentile(defined, list(PERCENTILES.values())).tolist()))
+
+
+def outcome_range(trials: dict, with_histogram: bool = False) -> dict:
+    """The `range` entry of one option in results.json."""
+    savings = trials["savings"]
+    result = {"trials": int(savings.size), **{m: percentiles(trials[m]) for m in METRICS},
+              "probability_of_savings": float(np.mean(savings > 0))}
+    if with_histogram:
+        counts, edges = np.histogram(savings, bins=HISTOGRAM_BINS)
+        result["histogram"] = {"edges": edges.tolist(), "counts": counts.tolist()}
+    return result
+
+
+def _words(name: str) -> str:
+    return " ".join(LABEL_WORDS.get(word, word) for word in name.split("_"))
+
+
+def input_label(path: Path, assessment: Assessment, catalogue: Catalogue) -> str:
+    """A reader's name for a ranged input, built from its field names: `Cluster prod-events: ingress MB/s`."""
+    if path[0] == "clusters":
+        return f"Cluster {assessment.clusters[path[1]].name}: {_words(path[2])}"
+    if path[0] == "overrides":
+        section, _, rest = path[1].partition(".")
+        option_id, _, name = rest.partition(".")
+        if section == "options" and option_id in catalogue.options:
+            return f"{catalogue.options[option_id].short_name}: {_words(name.replace('.', ' '))}"
+        return _words(path[1].replace(".", " ")).capitalize()
+    text = _words(path[-1])
+    return text[0].upper() + text[1:]
+
+
+def sensitivity(assessment: Assessment, catalogue: Catalogue) -> list[dict]:
+    """Each ranged input at its low and at its high, the rest at likely: the swing in the proposed
+    option's savings, largest first.
+
+    The 2N scenarios run as one vectorised evaluation: scenario 2i holds input i at its low,
+    scenario 2i + 1 at its high.
+    """
+    inputs = ranged_inputs(assessment)
+    if not inputs:
+        return []
+    position = {path: i for i, path in enumerate(inputs)}
+
+    def pick(path: Path, value: Range) -> np.ndarray:
+        scenarios = np.full(2 * len(inputs), float(value.likely))
+        scenarios[2 * position[path]:2 * position[path] + 2] = (value.low, value.high)
+        return scenarios
+
+    proposed = assessment.assessment.proposed_option
+    savings = np.broadcast_to(np.asarray(_options(assessment, catalogue, pick)[proposed]["savings"], float),
+                              2 * len(inputs))
+    rows = [{"input": json_path(path), "label": input_label(path, assessment, catalogue),
+             "low": value.low, "high": value.high,
+             "savings_at_low": float(savings[2 * i]), "savings_at_high": float(savings[2 * i + 1]),
+             "swing": float(abs(savings[2 * i + 1] - savings[2 * i]))}
+            for i, (path, value) in enumerate(inputs.items())]
+    return sorted(rows, key=lambda row: row["swing"], reverse=True)
+
+
+def analyse(assessment: Assessment, catalogue: Catalogue, settings: MonteCarlo | None = None) -> Uncertainty:
+    """Ranges for every option (with a histogram for the proposed one) and the sensitivity list."""
+    proposed = assessment.assessment.proposed_option
+    trials = simulate(assessment, catalogue, settings)
+    ranges = {option_id: outcome_range(option, with_histogram=option_id == proposed)
+              for option_id, option in trials.items()}
+    return Uncertainty(ranges, sensitivity(assessment, catalogue))
