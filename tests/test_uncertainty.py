@@ -136,10 +136,12 @@ def test_the_same_seed_gives_identical_ranges_and_another_seed_different_ones(tm
 
 
 def test_a_new_range_elsewhere_leaves_the_other_inputs_draws_alone(tmp_project):
-    """Each input has its own stream: ranging the productivity loss (not in savings) changes no saving."""
+    """Each input has its own stream: ranging the engineer share (risk only, not savings) changes no saving."""
     base = trials(example("acme"))
-    widened = with_range(base, "risk.productivity_loss", {"low": 0.3, "likely": 0.5, "high": 0.7})
+    widened = with_range(base, "organization.engineer_share", {"low": 0.2, "likely": 0.25, "high": 0.3})
     before, after = tmp_project.compute(base), tmp_project.compute(widened)
+    inputs = lambda results: {row["input"] for row in results["sensitivity"]}
+    assert inputs(after) - inputs(before) == {"organization.engineer_share"}
     assert after["options"]["confluent_cloud"]["range"] == before["options"]["confluent_cloud"]["range"]
 
 
