@@ -1,0 +1,63 @@
+"""Section 12's charts and sentence, drawn from results.json alone."""
+
+from __future__ import annotations
+
+import copy
+import re
+import xml.etree.ElementTree as ET
+
+from reportgen.filters import money_short
+from reportgen.range_charts import TORNADO_ROWS, input_value, savings_histogram, tornado
+from reportgen.range_text import range_sentence
+
+COLOURS = {"colour": "#44AA99", "neutral": "#5E6A7B", "text": "#1C2430", "font_family": "DejaVu Sans"}
+
+
+def texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def without_spread(results: dict) -> dict:
+    flat = copy.deepcopy(results)
+    proposed = flat["options"][flat["proposed_option"]]
+    proposed["range"]["savings"] = dict.fromkeys(("p10", "p50", "p90"), proposed["savings"])
+    flat["sensitivity"] = [{**row, "swing": 0.0} for row in flat["sensitivity"]]
+    return flat
+
+
+def test_the_histogram_marks_p10_p50_and_p90_and_is_reproducible(example_results):
+    results = example_results["acme"]
+    svg = savings_histogram(results, **COLOURS)
+    labels = texts(svg)
+    spread = results["options"]["confluent_cloud"]["range"]["savings"]
+    for key in ("p10", "p50", "p90"):
+        assert f"{key.upper()} {money_short(spread[key])}" in labels
+    assert svg == savings_histogram(results, **COLOURS)
+    assert b"Date" not in svg and COLOURS["colour"].lower().encode() in svg.lower()
+
+
+def test_the_tornado_lists_the_inputs_that_move_savings_most_in_order(example_results):
+    results = example_results["northwind"]
+    moving = [row for row in results["sensitivity"] if row["swing"] > 0][:TORNADO_ROWS]
+    labels = [t for t in texts(tornado(results, **COLOURS)) if "(" in t and "–" in t]
+    assert labels == [f"{row['label']} ({input_value(row['low'])} – {input_value(row['high'])})" for row in moving]
+
+
+def test_nothing_is_drawn_when_no_input_moves_savings(example_results):
+    flat = without_spread(example_results["acme"])
+    assert savings_histogram(flat, **COLOURS) is None and tornado(flat, **COLOURS) is None
+
+
+def test_the_range_sentence_quotes_the_proposed_options_percentiles(example_results):
+    results = example_results["bluebird"]
+    spread = results["options"]["msk_serverless"]["range"]["savings"]
+    assert range_sentence(results) == (
+        f"In 80 % of 10,000 simulated outcomes, savings fall between {money_short(spread['p10'])} "
+        f"and {money_short(spread['p90'])} (median {money_short(spread['p50'])}).")
+    assert re.search(r"All 10,000 simulated outcomes give the same savings, \$[\d.]+K", range_sentence(
+        without_spread(results)))
+
+
+def test_input_values_read_as_written():
+    assert [input_value(v) for v in (4, 0.25, 0.1, 50000.0, 1.5, 0.0)] == ["4", "0.25", "0.1", "50,000", "1.5", "0"]
