@@ -15,7 +15,7 @@ import numpy as np
 from .catalogue import Catalogue
 from .jsonparse import Path
 from .model import evaluate
-from .problems import json_path
+from .problems import ReportgenError, json_path
 from .scenario import Pick, catalogue_values, ranged_inputs, resolve
 from .schema import Assessment, MonteCarlo, Range
 
@@ -135,7 +135,14 @@ def sensitivity(assessment: Assessment, catalogue: Catalogue) -> list[dict]:
 def analyse(assessment: Assessment, catalogue: Catalogue, settings: MonteCarlo | None = None) -> Uncertainty:
     """Ranges for every option (with a histogram for the proposed one) and the sensitivity list."""
     proposed = assessment.assessment.proposed_option
-    trials = simulate(assessment, catalogue, settings)
+    try:
+        trials = simulate(assessment, catalogue, settings)
+        rows = sensitivity(assessment, catalogue)
+    except FloatingPointError as exc:
+        reaching_zero = [json_path(path) for path, value in ranged_inputs(assessment).items() if value.low <= 0]
+        hint = f"; ranges reaching 0: {', '.join(reaching_zero)}" if reaching_zero else ""
+        raise ReportgenError(f"the range simulation failed ({exc}) at a value inside the ranges given, "
+                             f"though the likely values compute; narrow the ranges{hint}") from None
     ranges = {option_id: outcome_range(option, with_histogram=option_id == proposed)
               for option_id, option in trials.items()}
-    return Uncertainty(ranges, sensitivity(assessment, catalogue))
+    return Uncertainty(ranges, rows)

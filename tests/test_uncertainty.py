@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from reportgen.loader import load_assessment
+from reportgen.problems import ReportgenError
 from reportgen.schema import MonteCarlo, Range
 from reportgen.uncertainty import input_stream, percentiles, simulate, triangular_draws
 
@@ -188,3 +189,11 @@ def test_the_current_option_has_no_roi_range(example_results):
 def test_undefined_trials_are_left_out_of_percentiles():
     assert percentiles(np.array([np.nan, 1.0, 2.0, 3.0, np.nan]))["p50"] == 2.0
     assert percentiles(np.full(4, np.nan)) == {"p10": None, "p50": None, "p90": None}
+
+
+def test_a_range_reaching_an_impossible_value_is_an_error_for_the_user(tmp_project):
+    """A broker that writes 0 MB/s cannot be sized: the sensitivity run at the low says so, no traceback."""
+    data = trials(example("acme"))
+    data["overrides"]["price_book.instances.m5.2xlarge.sustained_write_mbps"] = {"low": 0, "likely": 100, "high": 200}
+    with pytest.raises(ReportgenError, match="ranges reaching 0: .*sustained_write_mbps"):
+        tmp_project.compute(data)
