@@ -5,18 +5,20 @@ This file only parses arguments and calls the library; the work lives in `report
 
 from __future__ import annotations
 
-import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from invoke import task
 from invoke.exceptions import Exit
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, compute as compute_customer, validate as validate_customer, write_results
+from reportgen.pipeline import (Project, compute as compute_customer, diff as diff_customer, new_assessment,
+                                validate as validate_customer, write_results)
 from reportgen.problems import ReportgenError
 from reportgen.schema_export import schema_json
-from reportgen.summary import summary
+from reportgen.scaffold import TO_FILL
+from reportgen.summary import changes_text, summary
 from reportgen.writer import write_atomic
 
 PROJECT = Project(Path(__file__).resolve().parent)
@@ -77,3 +79,30 @@ def schema(c):
 def test(c, args=""):
     """Run the whole test suite."""
     c.run(f"{sys.executable} -m pytest -q {args}", pty=False)
+
+
+@task(help={"customer": "the customer's slug: inputs/<slug>.json"})
+def diff(c, customer):
+    """Print what changed since the customer's last report: inputs, catalogue values, headline figures."""
+    try:
+        changes, results = diff_customer(PROJECT, customer, load_catalogue())
+    except ReportgenError as exc:
+        raise Exit(str(exc), code=1)
+    if changes is None:
+        print(f"No previous report for {customer} in output/{customer}/: run `invoke report --customer {customer}` first.")
+        return
+    print(changes_text(changes, results))
+
+
+@task(help={"customer": "slug of the new customer (lowercase letters, digits, hyphens): names inputs/<slug>.json",
+            "name": "the customer's name as it should appear on the cover"})
+def new(c, customer, name):
+    """Write a starting assessment for a new customer, valid as written, and say what to fill in."""
+    try:
+        path = new_assessment(PROJECT, customer, name, date.today(), load_catalogue())
+    except ReportgenError as exc:
+        raise Exit(str(exc), code=1)
+    print(f"wrote {path.relative_to(PROJECT.root)}; it validates with placeholder figures. Fill in:")
+    for where, what in TO_FILL:
+        print(f"  {where:<28} {what}")
+    print(f"then: invoke validate --customer {customer}")

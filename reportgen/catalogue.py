@@ -150,9 +150,11 @@ class Values:
             self._values[key] = value
         self._values.update(overrides)
         self.overridden = frozenset(overrides)
+        self.read: set[str] = set()  # every key any computation has read: what the report used
         self._trackers: list[set[str]] = []
 
     def __getitem__(self, key: str):
+        self.read.add(key)
         for used in self._trackers:
             used.add(key)
         return self._values[key]

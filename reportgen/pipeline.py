@@ -7,15 +7,18 @@ has succeeded.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
+from .changes import compare_runs, previous_run
 from .loader import load_assessment
 from .model import evaluate
 from .problems import ReportgenError
 from .results import build_results
+from .scaffold import starting_assessment_json
 from .scenario import catalogue_values, resolve
 from .schema import Assessment
 from .uncertainty import analyse
@@ -84,4 +87,56 @@ def compute(project: Project, slug: str, catalogue: Catalogue | None = None) -> 
 def write_results(project: Project, computed: Computed) -> Path:
     path = project.output_dir(computed.assessment.customer.slug) / "results.json"
     write_atomic(path, json_bytes(computed.results))
+    return path
+
+
+def changes_since_previous(project: Project, computed: Computed) -> dict | None:
+    """Appendix C: what moved since the report last written for this customer.
+
+    A rebuild with nothing changed keeps the previous report's change log, so that the same
+    inputs give the same bytes.
+    """
+    previous = previous_run(project.output_dir(computed.assessment.customer.slug))
+    if previous is None:
+        return None
+    old_inputs, old_results = previous
+    changes = compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results)
+    if not (changes["inputs"] or changes["catalogue"] or changes["headline"]):
+        return old_results.get("changes")
+    return changes
+
+
+def build_report(project: Project, slug: str, settings, catalogue: Catalogue | None = None) -> Computed:
+    """Everything one customer's report needs, computed first and written last."""
+    computed = compute(project, slug, catalogue)
+    computed.results["changes"] = changes_since_previous(project, computed)
+    folder = project.output_dir(slug)
+    write_atomic(folder / "inputs.json", computed.input_bytes)
+    write_results(project, computed)
+    return computed
+
+
+def diff(project: Project, slug: str, catalogue: Catalogue | None = None) -> tuple[dict | None, dict]:
+    """What a rebuild would change against the last report, without writing anything."""
+    computed = compute(project, slug, catalogue)
+    previous = previous_run(project.output_dir(slug))
+    if previous is None:
+        return None, computed.results
+    old_inputs, old_results = previous
+    return compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results), computed.results
+
+
+def new_assessment(project: Project, slug: str, name: str, today, catalogue: Catalogue | None = None) -> Path:
+    """Write a starting assessment that validates; never overwrite an existing one."""
+    if not SLUG.match(slug or "") or slug in NOT_CUSTOMERS:
+        raise ReportgenError(f"'{slug}' is not a usable slug: lowercase letters, digits and hyphens")
+    path = project.inputs / f"{slug}.json"
+    if path.exists():
+        raise ReportgenError(f"inputs/{slug}.json exists already; choose another slug or edit it")
+    write_atomic(path, starting_assessment_json(slug, name, today))
+    try:
+        validate(project, slug, catalogue)
+    except ReportgenError:
+        path.unlink()
+        raise
     return path

@@ -108,5 +108,16 @@ def build_results(assessment: Assessment, evaluation: dict, values: Values, gene
         "lowest_tco_feasible_option": min(recommended, key=lambda o: options[o]["tco_hard"]) if recommended else None,
         "options": options,
         "sensitivity": uncertainty.sensitivity,
+        "catalogue_used": catalogue_used(values),
     }
     return plain(results)
+
+
+def catalogue_used(values: Values) -> dict[str, dict]:
+    """Every catalogue value the run read, as used (overrides applied), with its provenance."""
+    used = {}
+    for key in sorted(values.read):
+        entry = values.entry(key)
+        used[key] = {"value": values[key], "unit": entry.unit, "status": entry.status, "source": entry.source,
+                     "as_of": entry.as_of, "note": entry.note, "default": entry.default}
+    return used

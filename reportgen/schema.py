@@ -21,6 +21,9 @@ MAX_MONEY = 1e12
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, use_attribute_docstrings=True)
 
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = Field(default=None, alias="$comment")
+    """A note for the people editing the file; ignored by the model (JSON has no comments)."""
+
 
 def _plain_text(text: str) -> str:
     """Refuse characters that change how text displays: controls, bidi overrides, zero-width marks."""

@@ -34,3 +34,39 @@ def summary(results: dict) -> str:
         for reason in o["infeasible_reasons"][:1]:
             lines.append(f"    infeasible: {reason['message']}")
     return "\n".join(lines)
+
+
+def _value(value, figure: str, currency: str) -> str:
+    if figure == "savings_pct":
+        return percent(value)
+    if figure == "roi":
+        return multiple(value)
+    if figure == "payback_months":
+        return "–" if value is None else months(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and figure != "input":
+        return money_short(value, currency)
+    return "–" if value is None else str(value)
+
+
+def changes_text(changes: dict | None, results: dict) -> str:
+    """The change log of `invoke diff`: changed inputs and catalogue values, and how headlines moved."""
+    if changes is None:
+        return "No previous report to compare with."
+    currency, names = results["currency"], {o: results["options"][o]["short_name"] for o in results["option_order"]}
+    previous = changes["previous"]
+    lines = [f"Since the previous report (inputs {str(previous.get('inputs_sha256'))[:12]}, "
+             f"catalogue {previous.get('catalogue_version')}, reportgen {previous.get('tool_version')}):"]
+    if not (changes["inputs"] or changes["catalogue"] or changes["headline"]):
+        lines.append("  nothing changed.")
+    for title, rows, label, kind in (("inputs", changes["inputs"], "path", "input"),
+                                     ("catalogue values", changes["catalogue"], "key", "input")):
+        if rows:
+            lines.append(f"  {title}:")
+            lines += [f"    {row[label]}: {_value(row['old'], kind, currency)} -> {_value(row['new'], kind, currency)}"
+                      for row in rows]
+    if changes["headline"]:
+        lines.append("  headline figures:")
+        lines += [f"    {names.get(row['option'], row['option'])} {row['figure']}: "
+                  f"{_value(row['old'], row['figure'], currency)} -> {_value(row['new'], row['figure'], currency)}"
+                  for row in changes["headline"]]
+    return "\n".join(lines)

@@ -1,0 +1,228 @@
+"""Incremental batch builds: rebuild only the customers whose report would change, in parallel.
+
+A report depends on its inputs file, the catalogue entries it read, the templates and theme, the
+tool (version and source) and the build settings. `output/.manifest.json` keeps a fingerprint of
+each for every customer built; a customer is rebuilt only when one of them differs. Checking
+needs no model run, so a batch with nothing to do takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .catalogue import Catalogue
+from .problems import ReportgenError
+from .writer import json_bytes, write_atomic
+
+MANIFEST_NAME = ".manifest.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _digest_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path, name in sorted(paths, key=lambda item: item[1]):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _tree(folder: Path, pattern: str = "*", skip: Path | None = None) -> list[tuple[Path, str]]:
+    if not folder.is_dir():
+        return []
+    return [(p, p.relative_to(folder).as_posix()) for p in folder.rglob(pattern)
+            if p.is_file() and "__pycache__" not in p.parts and not (skip and p.is_relative_to(skip))]
+
+
+def entry_digest(catalogue: Catalogue, key: str) -> str | None:
+    entry = catalogue.entries.get(key)
+    if entry is None:
+        return None
+    fields = [entry.value, entry.unit, entry.source, entry.as_of, entry.status, entry.note]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build was asked for: part of the fingerprint, since it changes the output."""
+    theme: str = "default"
+    formats: tuple[str, ...] = ("pdf", "html")
+    paper: str = "a4"
+
+    def record(self) -> dict:
+        """As stored in the manifest (JSON has lists, not tuples)."""
+        return json.loads(json.dumps(asdict(self)))
+
+
+@dataclass
+class Environment:
+    """The fingerprints shared by every customer of one batch, computed once."""
+    templates_sha256: str
+    tool: str
+
+    @classmethod
+    def of(cls, project_root: Path, settings: Settings) -> "Environment":
+        templates = project_root / "templates"
+        themes = templates / "themes"
+        files = _tree(templates, skip=themes) + _tree(themes / settings.theme)
+        code = _digest_files(_tree(PACKAGE_DIR, "*.py"))
+        return cls(templates_sha256=_digest_files(files), tool=f"{__version__}+{code[:16]}")
+
+
+@dataclass
+class Fingerprint:
+    inputs_sha256: str
+    catalogue: dict[str, str | None]
+    templates_sha256: str
+    tool: str
+    settings: dict
+
+
+def fingerprint(inputs_bytes: bytes, used_keys, catalogue: Catalogue, environment: Environment,
+                settings: Settings) -> Fingerprint:
+    return Fingerprint(hashlib.sha256(inputs_bytes).hexdigest(),
+                       {key: entry_digest(catalogue, key) for key in sorted(used_keys)},
+                       environment.templates_sha256, environment.tool, settings.record())
+
+
+def stale_reason(previous: dict | None, inputs_bytes: bytes, catalogue: Catalogue, environment: Environment,
+                 settings: Settings, outputs_present: bool) -> str | None:
+    """Why a customer needs a new report, or None when its last one is up to date."""
+    if previous is None:
+        return "never built"
+    if not outputs_present:
+        return "output missing"
+    if previous["inputs_sha256"] != hashlib.sha256(inputs_bytes).hexdigest():
+        return "inputs changed"
+    changed = [key for key, digest in previous["catalogue"].items() if entry_digest(catalogue, key) != digest]
+    if changed:
+        return "catalogue changed: " + ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
+    if previous["templates_sha256"] != environment.templates_sha256:
+        return "templates or theme changed"
+    if previous["tool"] != environment.tool:
+        return "reportgen changed"
+    if previous["settings"] != settings.record():
+        return "build settings changed"
+    return None
+
+
+class Manifest:
+    """Fingerprints and headline figures of the last successful build of each customer."""
+
+    def __init__(self, output: Path):
+        self.path = output / MANIFEST_NAME
+        try:
+            self.customers: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["customers"]
+        except (OSError, ValueError, KeyError):
+            self.customers = {}
+
+    def save(self) -> None:
+        write_atomic(self.path, json_bytes({"customers": dict(sorted(self.customers.items()))}))
+
+
+@dataclass
+class Outcome:
+    slug: str
+    status: str  # built | up to date | failed
+    seconds: float = 0.0
+    reason: str = ""
+    error: str = ""
+    savings: float | None = None
+    roi: float | None = None
+    currency: str = "USD"
+    record: dict = field(default_factory=dict)
+
+
+def _warm_up() -> None:
+    """Import the heavy libraries once per worker process, not once per report."""
+    from . import pipeline  # noqa: F401  (imports the renderer's dependencies)
+
+
+def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment) -> Outcome:
+    from .catalogue import load_catalogue
+    from .pipeline import Project, build_report
+    started = time.perf_counter()
+    try:
+        catalogue = load_catalogue()
+        built = build_report(Project(Path(root)), slug, settings, catalogue)
+        results = built.results
+        proposed = results["options"][results["proposed_option"]]
+        record = asdict(fingerprint(built.input_bytes, results["catalogue_used"], catalogue, environment, settings))
+        record["headline"] = {"savings": proposed["savings"], "roi": proposed["roi"], "currency": results["currency"]}
+        return Outcome(slug, "built", time.perf_counter() - started, savings=proposed["savings"],
+                       roi=proposed["roi"], currency=results["currency"], record=record)
+    except ReportgenError as exc:
+        return Outcome(slug, "failed", time.perf_counter() - started, error=str(exc))
+    except Exception as exc:  # a bug must not stop the other customers; it is reported with its type
+        return Outcome(slug, "failed", time.perf_counter() - started, error=f"internal error: {exc!r}")
+
+
+class Progress:
+    """A one-line progress bar on stderr, and a line per finished customer."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+
+    def step(self, outcome: Outcome) -> None:
+        self.done += 1
+        width = 24
+        filled = round(width * self.done / max(self.total, 1))
+        bar = "#" * filled + "." * (width - filled)
+        detail = outcome.reason if outcome.status != "failed" else outcome.error.splitlines()[0]
+        print(f"[{bar}] {self.done:>3}/{self.total} {outcome.slug:<20} {outcome.status:<10} "
+              f"{outcome.seconds:5.1f} s  {detail}", file=self.stream, flush=True)
+
+
+def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, force: bool,
+         environment: Environment, manifest: Manifest) -> tuple[list[Outcome], list[tuple[str, str]]]:
+    """Split customers into up-to-date outcomes and (slug, reason) pairs to build."""
+    current, to_build = [], []
+    for slug in slugs:
+        previous = manifest.customers.get(slug)
+        try:
+            inputs_bytes = project.input_file(slug).read_bytes()
+        except (ReportgenError, OSError) as exc:
+            current.append(Outcome(slug, "failed", error=str(exc)))
+            continue
+        outputs_present = (project.output_dir(slug) / "results.json").is_file()
+        reason = "forced" if force else stale_reason(previous, inputs_bytes, catalogue, environment, settings,
+                                                     outputs_present)
+        if reason is None:
+            headline = previous.get("headline", {})
+            current.append(Outcome(slug, "up to date", savings=headline.get("savings"), roi=headline.get("roi"),
+                                   currency=headline.get("currency", "USD")))
+        else:
+            to_build.append((slug, reason))
+    return current, to_build
+
+
+def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settings, *, force: bool = False,
+               workers: int | None = None, progress: Progress | None = None) -> list[Outcome]:
+    """Build every stale customer in a process pool; one failure never stops the others."""
+    environment = Environment.of(project.root, settings)
+    manifest = Manifest(project.output)
+    outcomes, to_build = plan(project, slugs, catalogue, settings, force, environment, manifest)
+    progress = progress or Progress(len(to_build))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(to_build) or 1))
+    if to_build:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+            futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason
+                       for slug, reason in to_build}
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcome.reason = futures[future]
+                if outcome.status == "built":
+                    manifest.customers[outcome.slug] = outcome.record
+                else:
+                    manifest.customers.pop(outcome.slug, None)
+                outcomes.append(outcome)
+                progress.step(outcome)
+        manifest.save()
+    order = {slug: i for i, slug in enumerate(slugs)}
+    return sorted(outcomes, key=lambda o: order[o.slug])

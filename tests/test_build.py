@@ -1,0 +1,125 @@
+"""Incremental batch builds, the change log and scaffolding (issue: regenerating reports)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import replace
+
+import pytest
+
+from reportgen.build import Settings, build_many, plan, Environment, Manifest
+from reportgen.catalogue import load_catalogue
+from reportgen.pipeline import Project, build_report, diff, new_assessment
+from reportgen.summary import changes_text
+
+from .conftest import EXAMPLES, ROOT
+
+SETTINGS = Settings()
+
+
+@pytest.fixture
+def batch_project(tmp_path) -> Project:
+    """A copy of the repository's examples and templates in a temporary project."""
+    (tmp_path / "inputs").mkdir()
+    for slug in EXAMPLES:
+        shutil.copy(ROOT / "inputs" / f"{slug}.json", tmp_path / "inputs")
+    if (ROOT / "templates").is_dir():
+        shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return Project(tmp_path)
+
+
+def edit(project: Project, slug: str, change) -> None:
+    path = project.inputs / f"{slug}.json"
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data, indent=2))
+
+
+def statuses(outcomes) -> dict[str, str]:
+    return {o.slug: o.status for o in outcomes}
+
+
+def test_second_run_rebuilds_nothing_and_one_change_rebuilds_one(batch_project):
+    catalogue = load_catalogue()
+    slugs = batch_project.customers()
+    first = build_many(batch_project, slugs, catalogue, SETTINGS, workers=2)
+    assert statuses(first) == {slug: "built" for slug in EXAMPLES}
+    started = time.perf_counter()
+    second = build_many(batch_project, slugs, catalogue, SETTINGS, workers=2)
+    assert statuses(second) == {slug: "up to date" for slug in EXAMPLES}
+    assert time.perf_counter() - started < 1.0
+    assert second[0].savings == first[0].savings
+    edit(batch_project, "bluebird", lambda d: d["risk"].update(outage_cost_per_hour=6000))
+    third = build_many(batch_project, slugs, catalogue, SETTINGS, workers=2)
+    assert statuses(third) == {"acme": "up to date", "bluebird": "built", "northwind": "up to date"}
+    assert next(o for o in third if o.slug == "bluebird").reason == "inputs changed"
+    forced = build_many(batch_project, slugs, catalogue, SETTINGS, force=True, workers=2)
+    assert statuses(forced) == {slug: "built" for slug in EXAMPLES}
+
+
+def test_a_catalogue_change_rebuilds_exactly_the_customers_that_use_it(batch_project):
+    catalogue = load_catalogue()
+    slugs = batch_project.customers()
+    build_many(batch_project, slugs, catalogue, SETTINGS, workers=2)
+    key = "options.confluent_platform.licence_per_broker_year"  # only acme compares Confluent Platform
+    entries = dict(catalogue.entries)
+    entries[key] = replace(entries[key], value=entries[key].value * 2)
+    changed = replace(catalogue, entries=entries)
+    environment = Environment.of(batch_project.root, SETTINGS)
+    current, to_build = plan(batch_project, slugs, changed, SETTINGS, False, environment, Manifest(batch_project.output))
+    assert [slug for slug, _ in to_build] == ["acme"]
+    assert key in to_build[0][1]
+    assert sorted(o.slug for o in current) == ["bluebird", "northwind"]
+
+
+def test_one_broken_customer_does_not_stop_the_others(batch_project):
+    (batch_project.inputs / "broken.json").write_text('{"customer": {"name": "Broken", "slug": "broken"}')
+    outcomes = build_many(batch_project, batch_project.customers(), load_catalogue(), SETTINGS, workers=2)
+    assert statuses(outcomes) == {"acme": "built", "bluebird": "built", "broken": "failed", "northwind": "built"}
+    broken = next(o for o in outcomes if o.slug == "broken")
+    assert "inputs/broken.json:1:" in broken.error
+    assert not (batch_project.output / "broken").exists()
+
+
+def test_change_log_lists_exactly_the_changed_values(batch_project):
+    catalogue = load_catalogue()
+    first = build_report(batch_project, "acme", SETTINGS, catalogue)
+    assert first.results["changes"] is None
+    changes, _ = diff(batch_project, "acme", catalogue)
+    assert changes["inputs"] == [] and changes["catalogue"] == [] and changes["headline"] == []
+    edit(batch_project, "acme", lambda d: (d["risk"].update(planned_downtime_hours_per_year=20),
+                                          d["overrides"].update({"options.confluent_platform.licence_per_broker_year": 9000})))
+    changes, results = diff(batch_project, "acme", catalogue)
+    assert changes["inputs"] == [
+        {"path": "risk.planned_downtime_hours_per_year", "old": 12, "new": 20},
+        {"path": "overrides.options.confluent_platform.licence_per_broker_year", "old": None, "new": 9000}]
+    assert changes["catalogue"] == [{"key": "options.confluent_platform.licence_per_broker_year", "old": 15000, "new": 9000}]
+    moved = {(row["option"], row["figure"]) for row in changes["headline"]}
+    assert ("confluent_platform", "tco_hard") in moved and ("confluent_cloud", "tco_hard") not in moved
+    text = changes_text(changes, results)
+    assert "risk.planned_downtime_hours_per_year: 12 -> 20" in text
+    rebuilt = build_report(batch_project, "acme", SETTINGS, catalogue)
+    assert rebuilt.results["changes"] == changes
+    again = build_report(batch_project, "acme", SETTINGS, catalogue)
+    assert again.results["changes"] == changes  # nothing new: the log is carried forward, bytes stay equal
+
+
+def test_diff_without_a_previous_report_says_so(batch_project):
+    changes, _ = diff(batch_project, "acme", load_catalogue())
+    assert changes is None
+    assert changes_text(None, {}) == "No previous report to compare with."
+
+
+def test_a_new_assessment_validates_and_is_never_overwritten(batch_project):
+    import datetime
+    path = new_assessment(batch_project, "globex", "Globex Corporation", datetime.date(2026, 11, 26), load_catalogue())
+    data = json.loads(path.read_text())
+    assert data["customer"] == {"name": "Globex Corporation", "slug": "globex", "region": "us-east-1"}
+    assert "$comment" in data["baseline"]
+    from reportgen.problems import ReportgenError
+    with pytest.raises(ReportgenError, match="exists already"):
+        new_assessment(batch_project, "globex", "Other", datetime.date(2026, 11, 26), load_catalogue())
+    with pytest.raises(ReportgenError, match="not a usable slug"):
+        new_assessment(batch_project, "../evil", "Evil", datetime.date(2026, 11, 26), load_catalogue())
