@@ -89,17 +89,17 @@ def test_change_log_lists_exactly_the_changed_values(batch_project):
     assert first.results["changes"] is None
     changes, _ = diff(batch_project, "acme", catalogue)
     assert changes["inputs"] == [] and changes["catalogue"] == [] and changes["headline"] == []
-    edit(batch_project, "acme", lambda d: (d["risk"].update(planned_downtime_hours_per_year=20),
+    edit(batch_project, "acme", lambda d: (d["risk"].update(productivity_loss=0.6),
                                           d["overrides"].update({"options.confluent_platform.licence_per_broker_year": 9000})))
     changes, results = diff(batch_project, "acme", catalogue)
     assert changes["inputs"] == [
-        {"path": "risk.planned_downtime_hours_per_year", "old": 12, "new": 20},
+        {"path": "risk.productivity_loss", "old": 0.5, "new": 0.6},
         {"path": "overrides.options.confluent_platform.licence_per_broker_year", "old": None, "new": 9000}]
     assert changes["catalogue"] == [{"key": "options.confluent_platform.licence_per_broker_year", "old": 15000, "new": 9000}]
     moved = {(row["option"], row["figure"]) for row in changes["headline"]}
     assert ("confluent_platform", "tco_hard") in moved and ("confluent_cloud", "tco_hard") not in moved
     text = changes_text(changes, results)
-    assert "risk.planned_downtime_hours_per_year: 12 -> 20" in text
+    assert "risk.productivity_loss: 0.5 -> 0.6" in text
     rebuilt = build_report(batch_project, "acme", SETTINGS, catalogue)
     assert rebuilt.results["changes"] == changes
     again = build_report(batch_project, "acme", SETTINGS, catalogue)
