@@ -162,7 +162,7 @@ class Model:
                                         if is_scalar(needed) else None)
         return brokers
 
-    def _disk_storage(self, w: Workload, tiered: bool, block_price, sizing: dict):
+    def _disk_storage(self, w: Workload, tiered: bool, block_price, object_price, sizing: dict):
         """Broker disks (replicated, with free-space headroom) plus, when tiered, one copy in object storage."""
         c, disk_utilization = w.cluster, self.a.baseline.disk_utilization
         if not tiered:
@@ -172,7 +172,7 @@ class Model:
         sizing["block_gb"] = w.ingress_mbps * 3600 * hot_hours / MB_PER_GB * c.replication_factor / disk_utilization
         sizing["object_gb"] = w.logical_gb
         block = sizing["block_gb"] * block_price * MONTHS_PER_YEAR
-        return block, w.logical_gb * self.v["price_book.storage.object_per_gb_month"] * MONTHS_PER_YEAR
+        return block, w.logical_gb * object_price * MONTHS_PER_YEAR
 
     def _network(self, option_id: str, w: Workload, sizing: dict):
         c = w.cluster
@@ -204,7 +204,10 @@ class Model:
             if pricing == "provisioned_service":
                 price = self.v[f"options.{option_id}.brokers.{b.broker_instance}.price_per_hour"]
                 service["capacity"] = brokers * price * HOURS_PER_YEAR
-                service["storage"], _ = self._disk_storage(w, False, self.opt(option_id, "storage_per_gb_month"), sizing)
+                block, objects = self._disk_storage(
+                    w, self.opt(option_id, "tiered_storage", False), self.opt(option_id, "storage_per_gb_month"),
+                    self.opt(option_id, "tiered_storage_per_gb_month"), sizing)
+                service["storage"] = block + objects
             else:
                 controllers = b.controllers_per_cluster if w.cluster.controllers is None else w.cluster.controllers
                 sizing["controllers"] = controllers
@@ -212,7 +215,8 @@ class Model:
                     brokers * self.v[f"price_book.instances.{b.broker_instance}.price_per_hour"]
                     + controllers * self.v[f"price_book.instances.{b.controller_instance}.price_per_hour"])
                 tiered = b.tiered_storage if pricing == "self_managed" else self.opt(option_id, "tiered_storage", b.tiered_storage)
-                block, objects = self._disk_storage(w, tiered, self.v["price_book.storage.block_per_gb_month"], sizing)
+                block, objects = self._disk_storage(w, tiered, self.v["price_book.storage.block_per_gb_month"],
+                                                    self.v["price_book.storage.object_per_gb_month"], sizing)
                 infra["storage"] = block + objects
             if pricing == "licensed":
                 factor = 1.0 if w.cluster.environment == "production" else self.opt(option_id, "non_production_licence_factor", 1.0)
@@ -235,9 +239,10 @@ class Model:
                                              if candidates[k] == needed) if is_scalar(needed) else None)
         return needed
 
-    def _usage_charges(self, option_id: str, w: Workload, service: dict):
+    def _usage_charges(self, option_id: str, w: Workload, service: dict, sizing: dict):
         service["data_transfer"] = (w.ingress_gb_per_year * self.opt(option_id, "data_in_per_gb")
                                     + w.egress_gb_per_year * self.opt(option_id, "data_out_per_gb"))
+        sizing["billed_storage_gb"] = w.logical_gb
         service["storage"] = w.logical_gb * self.opt(option_id, "storage_per_gb_month") * MONTHS_PER_YEAR
 
     def _serverless(self, option_id, w, service, sizing, problems):
@@ -251,7 +256,7 @@ class Model:
                                         f"(its {limit} exceeds one cluster's quota) and the workload may not be split"})
         service["capacity"] = clusters * HOURS_PER_YEAR * self.opt(option_id, "cluster_hour")
         service["partitions"] = w.partitions * HOURS_PER_YEAR * self.opt(option_id, "partition_hour")
-        self._usage_charges(option_id, w, service)
+        self._usage_charges(option_id, w, service, sizing)
 
     def _usage_based(self, option_id, w, service, sizing, problems):
         per_unit = {"ingress": "ingress_per_unit_mbps", "egress": "egress_per_unit_mbps", "partitions": "partitions_per_unit"}
@@ -264,7 +269,7 @@ class Model:
                              "message": f"{w.cluster.name} needs {units:g} capacity units in year {w.year}; "
                                         f"one cluster takes at most {cap:g}"})
         service["capacity"] = units * HOURS_PER_YEAR * self.opt(option_id, "unit_hour")
-        self._usage_charges(option_id, w, service)
+        self._usage_charges(option_id, w, service, sizing)
         service["discount"] = -self.opt(option_id, "committed_use_discount") * (
             service["capacity"] + service["data_transfer"] + service["storage"])
 
