@@ -205,7 +205,7 @@ class Model:
                 price = self.v[f"options.{option_id}.brokers.{b.broker_instance}.price_per_hour"]
                 service["capacity"] = brokers * price * HOURS_PER_YEAR
                 block, objects = self._disk_storage(
-                    w, self.opt(option_id, "tiered_storage", False), self.opt(option_id, "storage_per_gb_month"),
+                    w, self.opt(option_id, "tiered_storage", b.tiered_storage), self.opt(option_id, "storage_per_gb_month"),
                     self.opt(option_id, "tiered_storage_per_gb_month"), sizing)
                 service["storage"] = block + objects
             else:

@@ -53,7 +53,8 @@ def test_case_4_customer_on_msk_saves_1m_or_40_percent(tmp_project):
     a year on MSK, 0.6 of that on Confluent Cloud.
     """
     zero_prices = {key: 0 for key in (
-        "options.msk.storage_per_gb_month", "options.msk.brokers.m5.xlarge.price_per_hour",
+        "options.msk.storage_per_gb_month", "options.msk.tiered_storage_per_gb_month",
+        "options.msk.brokers.m5.xlarge.price_per_hour",
         "price_book.network.cross_az_per_gb", "options.confluent_cloud.unit_hour",
         "options.confluent_cloud.data_in_per_gb", "options.confluent_cloud.data_out_per_gb",
         "options.confluent_cloud.storage_per_gb_month", "options.confluent_cloud.network.client_transfer_per_gb",
