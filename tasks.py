@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from invoke import task
 from invoke.exceptions import Exit
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, compute as compute_customer, validate as validate_customer, write_results
+from reportgen.pipeline import (Project, compute as compute_customer, report as report_customer,
+                                validate as validate_customer, write_results)
 from reportgen.problems import ReportgenError
 from reportgen.schema_export import schema_json
 from reportgen.summary import summary
@@ -62,6 +64,29 @@ def compute(c, customer=None, all=False):
         path = write_results(PROJECT, computed)
         print(summary(computed.results))
         print(f"  wrote {path.relative_to(PROJECT.root)}\n")
+    _each(_slugs(customer, all), run)
+
+
+@task(help={"customer": "the customer's slug: inputs/<slug>.json",
+            "all": "every assessment in inputs/",
+            "theme": "the brand: a folder in templates/themes/ (default: default)",
+            "format": "pdf, html or both (default: both)",
+            "paper": "a4 or letter (default: a4)"})
+def report(c, customer=None, all=False, theme="default", format="both", paper="a4"):
+    """Validate, compute, draw and render the report: output/<slug>/<slug>-kafka-tco-assessment.pdf and .html."""
+    formats = {"both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",)}
+    if format not in formats:
+        raise Exit(f"--format must be pdf, html or both, not {format!r}", code=2)
+    catalogue = load_catalogue()
+
+    def run(slug):
+        start = time.perf_counter()
+        made = report_customer(PROJECT, slug, theme, formats[format], paper, catalogue)
+        for path in made.files:
+            if path.suffix in (".pdf", ".html") or path.name == "results.json":
+                print(f"  wrote {path.relative_to(PROJECT.root)}")
+        stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in made.stages.seconds.items())
+        print(f"{slug}: report in {time.perf_counter() - start:.2f} s ({stages})")
     _each(_slugs(customer, all), run)
 
 
