@@ -72,8 +72,8 @@ def _entry_row(entry: Entry, results: dict) -> dict:
             "note": entry.note}
 
 
-def catalogue_rows(results: dict, assessment: Assessment, values: Values) -> list[dict]:
-    """Every catalogue value the results depend on, grouped: assumptions, price book, then options."""
+def catalogue_rows(results: dict, assessment: Assessment, values: Values) -> dict:
+    """Every catalogue value the results depend on (assumptions, price book, options), and their sources numbered once."""
     keys: set[str] = set()
     for option_id, option in results["options"].items():
         keys.update(option["catalogue_keys"]["hard"], option["catalogue_keys"]["risk"])
@@ -90,7 +90,11 @@ def catalogue_rows(results: dict, assessment: Assessment, values: Values) -> lis
         head, _, rest = key.partition(".")
         return order.get(head, 3), option_rank.get(rest.partition(".")[0], 0), key
 
-    return [_entry_row(values.entry(k), results) for k in sorted(keys, key=rank)]
+    rows = [_entry_row(values.entry(k), results) for k in sorted(keys, key=rank)]
+    sources = list(dict.fromkeys(r["source"] for r in rows))
+    for row in rows:
+        row["source_number"] = sources.index(row["source"]) + 1
+    return {"rows": rows, "sources": sources}
 
 
 def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
