@@ -45,7 +45,7 @@ class Style:
         self.categories = theme.category_colors
         self.text, self.muted, self.rule = theme.colors["text"], theme.colors["muted"], theme.colors["rule"]
         self.rc = {
-            "font.family": [theme.body_font], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
+            "font.family": [theme.body_font, "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
             "svg.fonttype": "none", "svg.hashsalt": "reportgen", "axes.edgecolor": self.rule,
             "axes.labelcolor": self.muted, "axes.titlesize": 9, "xtick.color": self.muted, "ytick.color": self.muted,
             "text.color": self.text, "axes.spines.top": False, "axes.spines.right": False,
@@ -203,7 +203,7 @@ def cumulative_cost(results: dict, style: Style) -> bytes:
             ends.append((points[-1], option["short_name"], style.options[o]))
         horizon = results["horizon_years"]
         ends.sort()
-        gap = (ends[-1][0] - ends[0][0] or 1) * 0.075
+        gap = ends[-1][0] * 0.065  # about one label's height on this axis, which starts at zero
         placed: list[float] = []
         for value, name, colour in ends:
             y = max(value, placed[-1] + gap) if placed else value
@@ -282,7 +282,11 @@ CHARTS: dict[str, Chart] = {
 
 
 def draw_charts(results: dict, theme: Theme) -> dict[str, bytes]:
-    """Every chart the results support, by name, in document order."""
+    """Every chart the results support, by name, in document order.
+
+    The generic "sans-serif" after the theme font only matters where a browser shows the SVG as an image
+    (it cannot see the page's fonts); the PDF renders it with the theme font.
+    """
     style = Style(theme, results)
     drawn = {name: chart(results, style) for name, chart in CHARTS.items()}
     return {name: svg for name, svg in drawn.items() if svg is not None}
