@@ -6,6 +6,7 @@ This file only parses arguments and calls the library; the work lives in `report
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from reportgen.pipeline import (Project, compute as compute_customer, diff as di
 from reportgen.problems import ReportgenError
 from reportgen.schema_export import schema_json
 from reportgen.scaffold import TO_FILL
-from reportgen.summary import changes_text, summary
+from reportgen.summary import changes_text, outcome_table, summary
 from reportgen.writer import write_atomic
 
 PROJECT = Project(Path(__file__).resolve().parent)
@@ -65,6 +66,42 @@ def compute(c, customer=None, all=False):
         print(summary(computed.results))
         print(f"  wrote {path.relative_to(PROJECT.root)}\n")
     _each(_slugs(customer, all), run)
+
+
+@task(help={"customer": "the customer's slug: inputs/<slug>.json (always rebuilt)",
+            "all": "every assessment in inputs/, rebuilding only those whose inputs, catalogue values, "
+                   "templates, theme or tool changed",
+            "force": "with --all: rebuild every customer",
+            "workers": "with --all: parallel worker processes (default: one per core)",
+            "theme": "the brand: a folder in templates/themes/ (default: default)",
+            "format": "pdf, html or both (default: both)",
+            "paper": "a4 or letter (default: a4)"})
+def report(c, customer=None, all=False, force=False, workers=0, theme="default", format="both", paper="a4"):
+    """Validate, compute, draw and render: output/<slug>/<slug>-kafka-tco-assessment.pdf and .html."""
+    from reportgen.build import Settings, build_many
+
+    formats = {"both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",)}
+    if format not in formats:
+        raise Exit(f"--format must be pdf, html or both, not {format!r}", code=2)
+    if paper not in ("a4", "letter"):
+        raise Exit(f"--paper must be a4 or letter, not {paper!r}", code=2)
+    slugs = _slugs(customer, all)
+    started = time.perf_counter()
+    outcomes = build_many(PROJECT, slugs, load_catalogue(), Settings(theme, formats[format], paper),
+                          force=force or not all, workers=workers or None)
+    print(outcome_table(outcomes))
+    if not all and outcomes[0].status == "built":
+        for path in outcomes[0].files:
+            if path.endswith((".pdf", ".html", "results.json")):
+                print(f"  wrote {Path(path).relative_to(PROJECT.root)}")
+        stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcomes[0].stages.items())
+        print(f"  stages: {stages}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    for outcome in failed:
+        print(f"\n{outcome.slug}: FAILED\n{outcome.error}", file=sys.stderr)
+    print(f"{len(outcomes)} customer(s) in {time.perf_counter() - started:.2f} s")
+    if failed:
+        raise Exit(f"{len(failed)} of {len(outcomes)} customer(s) failed", code=1)
 
 
 @task

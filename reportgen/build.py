@@ -137,6 +137,8 @@ class Outcome:
     roi: float | None = None
     currency: str = "USD"
     record: dict = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def _warm_up() -> None:
@@ -146,17 +148,18 @@ def _warm_up() -> None:
 
 def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment) -> Outcome:
     from .catalogue import load_catalogue
-    from .pipeline import Project, build_report
+    from .pipeline import Project, report
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()
-        built = build_report(Project(Path(root)), slug, settings, catalogue)
+        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue)
         results = built.results
         proposed = results["options"][results["proposed_option"]]
         record = asdict(fingerprint(built.input_bytes, results["catalogue_used"], catalogue, environment, settings))
         record["headline"] = {"savings": proposed["savings"], "roi": proposed["roi"], "currency": results["currency"]}
         return Outcome(slug, "built", time.perf_counter() - started, savings=proposed["savings"],
-                       roi=proposed["roi"], currency=results["currency"], record=record)
+                       roi=proposed["roi"], currency=results["currency"], record=record,
+                       files=[str(f) for f in built.files], stages=dict(built.stages.seconds))
     except ReportgenError as exc:
         return Outcome(slug, "failed", time.perf_counter() - started, error=str(exc))
     except Exception as exc:  # a bug must not stop the other customers; it is reported with its type
@@ -211,18 +214,24 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
     progress = progress or Progress(len(to_build))
     workers = max(1, min(workers or os.cpu_count() or 1, len(to_build) or 1))
     if to_build:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
-            futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason
-                       for slug, reason in to_build}
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcome.reason = futures[future]
-                if outcome.status == "built":
-                    manifest.customers[outcome.slug] = outcome.record
-                else:
-                    manifest.customers.pop(outcome.slug, None)
-                outcomes.append(outcome)
-                progress.step(outcome)
+        def finished(outcome: Outcome, reason: str) -> None:
+            outcome.reason = reason
+            if outcome.status == "built":
+                manifest.customers[outcome.slug] = outcome.record
+            else:
+                manifest.customers.pop(outcome.slug, None)
+            outcomes.append(outcome)
+            progress.step(outcome)
+
+        if workers == 1:
+            for slug, reason in to_build:
+                finished(_build_in_worker(str(project.root), slug, settings, environment), reason)
+        else:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+                futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason
+                           for slug, reason in to_build}
+                for future in as_completed(futures):
+                    finished(future.result(), futures[future])
         manifest.save()
     order = {slug: i for i, slug in enumerate(slugs)}
     return sorted(outcomes, key=lambda o: order[o.slug])

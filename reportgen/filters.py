@@ -11,6 +11,7 @@ import math
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 DASH = "–"
+MINUS = "−"
 
 
 def _symbol(currency: str) -> str:
@@ -18,7 +19,7 @@ def _symbol(currency: str) -> str:
 
 
 def _signed(text: str, negative: bool) -> str:
-    return f"−{text}" if negative else text
+    return f"{MINUS}{text}" if negative else text
 
 
 def money(value: float | None, currency: str = "USD") -> str:
@@ -85,5 +86,37 @@ def terabytes(gigabytes: float | None) -> str:
     return f"{number(gigabytes / 1000 if gigabytes is not None else None, 1)} TB"
 
 
+def terabytes_plain(gigabytes: float | None) -> str:
+    """Terabytes for a table column whose header names the unit; a dash where nothing is stored."""
+    return DASH if not gigabytes else number(gigabytes / 1000, 1)
+
+
+def price(value: float | None, currency: str = "USD") -> str:
+    """A unit price with cents or finer: $0.384."""
+    if value is None:
+        return DASH
+    digits = 2 if abs(value) >= 1 else 3
+    return _signed(f"{_symbol(currency)}{abs(value):,.{digits}f}", round(value, digits) < 0)
+
+
+def quantity(value: float | bool | None) -> str:
+    """An input or catalogue value as written: 4,000, 0.25, 1.35, yes (up to four decimals, no trailing zeros)."""
+    if value is None:
+        return DASH
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if float(value).is_integer():
+        return number(value)
+    text = f"{abs(value):,.4f}".rstrip("0").rstrip(".")
+    return _signed(text, value < 0)
+
+
+def payback(value: float | None) -> str:
+    """Payback for a table cell: 2 months, or a dash when it does not happen within the horizon."""
+    return DASH if value is None else months(value)
+
+
 FILTERS = {"money": money, "money_short": money_short, "percent": percent, "multiple": multiple,
-           "months": months, "number": number, "fte": fte, "mbps": mbps, "terabytes": terabytes}
+           "months": months, "number": number, "fte": fte, "mbps": mbps, "terabytes": terabytes,
+           "terabytes_plain": terabytes_plain, "price": price, "quantity": quantity, "payback": payback}
+CURRENCY_FILTERS = ("money", "money_short", "price")  # take the report's currency as their second argument

@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
@@ -54,6 +57,10 @@ class Project:
     def customers(self) -> list[str]:
         return sorted(p.stem for p in self.inputs.glob("*.json") if SLUG.match(p.stem) and p.stem not in NOT_CUSTOMERS)
 
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
     def output_dir(self, slug: str) -> Path:
         return self.output / slug
 
@@ -74,8 +81,10 @@ def compute(project: Project, slug: str, catalogue: Catalogue | None = None) -> 
     """Validate and compute one customer; no file is written."""
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
-    assessment = load_assessment(path, catalogue, project.root)
-    input_bytes = path.read_bytes()
+    return compute_assessment(load_assessment(path, catalogue, project.root), path.read_bytes(), catalogue)
+
+
+def compute_assessment(assessment: Assessment, input_bytes: bytes, catalogue: Catalogue) -> Computed:
     resolved = resolve(assessment)
     values = catalogue_values(resolved, catalogue)
     evaluation = evaluate(resolved, values)
@@ -106,16 +115,6 @@ def changes_since_previous(project: Project, computed: Computed) -> dict | None:
     return changes
 
 
-def build_report(project: Project, slug: str, settings, catalogue: Catalogue | None = None) -> Computed:
-    """Everything one customer's report needs, computed first and written last."""
-    computed = compute(project, slug, catalogue)
-    computed.results["changes"] = changes_since_previous(project, computed)
-    folder = project.output_dir(slug)
-    write_atomic(folder / "inputs.json", computed.input_bytes)
-    write_results(project, computed)
-    return computed
-
-
 def diff(project: Project, slug: str, catalogue: Catalogue | None = None) -> tuple[dict | None, dict]:
     """What a rebuild would change against the last report, without writing anything."""
     computed = compute(project, slug, catalogue)
@@ -140,3 +139,49 @@ def new_assessment(project: Project, slug: str, name: str, today, catalogue: Cat
         path.unlink()
         raise
     return path
+@dataclass
+class Stages:
+    """Wall time per stage of one run, in seconds, in the order the stages ran."""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    files: list[Path]
+    stages: Stages
+    results: dict
+    input_bytes: bytes
+
+
+def report(project: Project, slug: str, theme_id: str = "default", formats: tuple[str, ...] = ("pdf", "html"),
+           paper: str = "a4", catalogue: Catalogue | None = None) -> Report:
+    """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded."""
+    from .report import build_report  # the rendering stack is imported only when a report is made
+
+    stages = Stages()
+    catalogue = catalogue or load_catalogue()
+    path = project.input_file(slug)
+    with stages.stage("validate"):
+        assessment = load_assessment(path, catalogue, project.root)
+    with stages.stage("compute"):
+        computed = compute_assessment(assessment, path.read_bytes(), catalogue)
+        computed.results["changes"] = changes_since_previous(project, computed)
+    outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages)
+    outputs["results.json"] = json_bytes(computed.results)
+    outputs["inputs.json"] = computed.input_bytes
+    folder = project.output_dir(slug)
+    with stages.stage("write"):
+        for name, data in outputs.items():
+            target = folder / name
+            if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+                write_atomic(target, data)
+    return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes)

@@ -70,3 +70,17 @@ def changes_text(changes: dict | None, results: dict) -> str:
                   f"{_value(row['old'], row['figure'], currency)} -> {_value(row['new'], row['figure'], currency)}"
                   for row in changes["headline"]]
     return "\n".join(lines)
+
+
+def outcome_table(outcomes) -> str:
+    """The closing table of a batch: customer, status, the proposed option's savings and ROI, time."""
+    lines = [f"{'customer':<24} {'status':<11} {'savings':>10} {'ROI':>7} {'time':>7}"]
+    for o in outcomes:
+        savings = money_short(o.savings, o.currency) if o.status != "failed" else ""
+        roi = multiple(o.roi) if o.status != "failed" else ""
+        seconds = f"{o.seconds:.1f} s" if o.status != "up to date" else ""
+        lines.append(f"{o.slug:<24} {o.status:<11} {savings:>10} {roi:>7} {seconds:>7}")
+    built = sum(o.status == "built" for o in outcomes)
+    if outcomes and built == 0 and not any(o.status == "failed" for o in outcomes):
+        lines.append("Nothing to do: every report is up to date.")
+    return "\n".join(lines)

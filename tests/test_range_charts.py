@@ -7,10 +7,15 @@ import re
 import xml.etree.ElementTree as ET
 
 from reportgen.filters import money_short
-from reportgen.range_charts import TORNADO_ROWS, input_value, savings_histogram, tornado
-from reportgen.range_text import range_sentence
+from reportgen.charts import TORNADO_ROWS, Style, input_value, savings_histogram, tornado
+from reportgen.theme import load_theme
+from reportgen.view import range_sentence
 
-COLOURS = {"colour": "#44AA99", "neutral": "#5E6A7B", "text": "#1C2430", "font_family": "DejaVu Sans"}
+from .conftest import ROOT
+
+
+def style(results: dict) -> Style:
+    return Style(load_theme(ROOT / "templates", "default"), results)
 
 
 def texts(svg: bytes) -> list[str]:
@@ -28,25 +33,25 @@ def without_spread(results: dict) -> dict:
 
 def test_the_histogram_marks_p10_p50_and_p90_and_is_reproducible(example_results):
     results = example_results["acme"]
-    svg = savings_histogram(results, **COLOURS)
+    svg = savings_histogram(results, style(results))
     labels = texts(svg)
     spread = results["options"]["confluent_cloud"]["range"]["savings"]
     for key in ("p10", "p50", "p90"):
         assert f"{key.upper()} {money_short(spread[key])}" in labels
-    assert svg == savings_histogram(results, **COLOURS)
-    assert b"Date" not in svg and COLOURS["colour"].lower().encode() in svg.lower()
+    assert svg == savings_histogram(results, style(results))
+    assert b"Date" not in svg and style(results).options["confluent_cloud"].lower().encode() in svg.lower()
 
 
 def test_the_tornado_lists_the_inputs_that_move_savings_most_in_order(example_results):
     results = example_results["northwind"]
     moving = [row for row in results["sensitivity"] if row["swing"] > 0][:TORNADO_ROWS]
-    labels = [t for t in texts(tornado(results, **COLOURS)) if "(" in t and "–" in t]
+    labels = [t for t in texts(tornado(results, style(results))) if "(" in t and "–" in t]
     assert labels == [f"{row['label']} ({input_value(row['low'])} – {input_value(row['high'])})" for row in moving]
 
 
 def test_nothing_is_drawn_when_no_input_moves_savings(example_results):
     flat = without_spread(example_results["acme"])
-    assert savings_histogram(flat, **COLOURS) is None and tornado(flat, **COLOURS) is None
+    assert savings_histogram(flat, style(flat)) is None and tornado(flat, style(flat)) is None
 
 
 def test_the_range_sentence_quotes_the_proposed_options_percentiles(example_results):

@@ -1,0 +1,368 @@
+"""The report's charts: one function per chart, each returning SVG bytes with real text.
+
+Charts use the theme's fonts (registered from the theme's own files; a missing font is an
+error, never a silent fallback) and palette, one colour per option in assessment order. The
+SVG is deterministic: fixed hash salt, no date, text kept as text. Adding a chart is one entry
+in CHARTS (a chart returns None when the results lack what it needs).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from . import filters
+from .model import CATEGORIES
+from .problems import ReportgenError
+from .theme import Theme, option_colours
+
+WIDTH_IN = 6.5  # the text block of an A4 or Letter page with the report's margins
+TORNADO_ROWS = 10
+MARKERS = (("p10", "P10", "right"), ("p50", "P50", "center"), ("p90", "P90", "left"))  # labels lean outwards
+CATEGORY_LABELS = {"migration": "Migration", "infrastructure": "Infrastructure", "service_charges": "Service charges",
+                   "people": "People", "risk": "Risk (expected)"}
+PART_LABELS = {"compute": "Compute", "storage": "Storage", "network": "Network", "capacity": "Capacity",
+               "partitions": "Partitions", "data_transfer": "Data transfer", "licence": "Licence",
+               "discount": "Discount", "platform_operations": "Platform operations", "development": "Development",
+               "support_and_services": "Support and services", "incidents": "Incidents", "outages": "Outages",
+               "planned_downtime": "Planned downtime", "breach": "Breach"}
+REDUCTION_LABELS = {"infrastructure": "Infrastructure", "development": "Development",
+                    "platform_operations": "Operations", "support_and_services": "Support and services",
+                    "current_service_charges": "Current service charges"}
+
+
+class Style:
+    """The theme as matplotlib sees it: fonts registered once per process, colours by role."""
+
+    def __init__(self, theme: Theme, results: dict):
+        _register_fonts(theme)
+        self.theme = theme
+        self.currency = results["currency"]
+        self.options = option_colours(theme, results["option_order"])
+        self.categories = theme.category_colors
+        self.text, self.muted, self.rule = theme.colors["text"], theme.colors["muted"], theme.colors["rule"]
+        self.rc = {
+            "font.family": [theme.body_font, "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
+            "svg.fonttype": "none", "svg.hashsalt": "reportgen", "axes.edgecolor": self.rule,
+            "axes.labelcolor": self.muted, "axes.titlesize": 9, "xtick.color": self.muted, "ytick.color": self.muted,
+            "text.color": self.text, "axes.spines.top": False, "axes.spines.right": False,
+            "axes.spines.left": False, "axes.grid": False, "xtick.major.size": 0, "ytick.major.size": 0,
+            "legend.frameon": False, "legend.fontsize": 8, "figure.facecolor": "none", "axes.facecolor": "none",
+        }
+
+    def money(self, value: float) -> str:
+        """Short money for a chart label; a hyphen for minus, which every theme's body font has."""
+        return filters.money_short(value, self.currency).replace(filters.MINUS, "-")
+
+    def money_axis(self, axis) -> None:
+        axis.set_major_formatter(FuncFormatter(lambda v, _: self.money(v)))
+
+    def figure(self, height_in: float) -> Figure:
+        figure = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+        figure.get_layout_engine().set(w_pad=0.02, h_pad=0.02)
+        return figure
+
+    def svg(self, figure: Figure) -> bytes:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
+
+    def grid(self, ax, axis: str = "y") -> None:
+        ax.grid(axis=axis, color=self.rule, linewidth=0.6)
+        ax.set_axisbelow(True)
+
+
+_registered: set[str] = set()
+
+
+def _register_fonts(theme: Theme) -> None:
+    for font in theme.fonts:
+        if str(font.path) not in _registered:
+            font_manager.fontManager.addfont(str(font.path))
+            _registered.add(str(font.path))
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=theme.body_font), fallback_to_default=False)
+    except ValueError:
+        raise ReportgenError(f"theme {theme.id}: matplotlib cannot use the body font {theme.body_font!r}") from None
+
+
+def _names(results: dict, ids: list[str]) -> list[str]:
+    return [results["options"][o]["short_name"] for o in ids]
+
+
+def _bar_labels(ax, bars, texts, style: Style, inside: bool = False) -> None:
+    for bar, text in zip(bars, texts):
+        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height()),
+                    xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                    color=style.text, fontweight="bold")
+
+
+def savings_by_option(results: dict, style: Style) -> bytes:
+    """Horizontal bars: hard-cost savings of each option against the current one over the horizon."""
+    ids = [o for o in results["option_order"] if o != results["current_option"]]
+    savings = [results["options"][o]["savings"] for o in ids]
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(0.45 * len(ids) + 0.6)
+        ax = figure.add_subplot()
+        y = list(range(len(ids)))[::-1]
+        ax.barh(y, savings, color=[style.options[o] for o in ids], height=0.62)
+        ax.axvline(0, color=style.muted, linewidth=0.8)
+        labels = [n + ("" if results["options"][o]["feasible"] else " (infeasible)") for n, o in zip(_names(results, ids), ids)]
+        ax.set_yticks(y, labels)
+        span = max(abs(s) for s in savings) or 1
+        for yi, value in zip(y, savings):
+            ax.annotate(style.money(value), (value, yi), xytext=(4 if value >= 0 else -4, 0),
+                        textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
+                        fontsize=8, color=style.text, fontweight="bold")
+        ax.set_xlim(min(0, min(savings)) - 0.22 * span, max(0, max(savings)) + 0.22 * span)
+        style.money_axis(ax.xaxis)
+        style.grid(ax, "x")
+        ax.spines["bottom"].set_visible(False)
+        return style.svg(figure)
+
+
+def current_cost(results: dict, style: Style) -> bytes:
+    """Horizontal bars: the current option's year-1 cost by part, coloured by category."""
+    year_1 = results["options"][results["current_option"]]["years"][1]
+    rows = [(category, part, year_1[category][part]) for category, parts in CATEGORIES.items()
+            for part in parts if year_1[category][part]]
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(0.26 * len(rows) + 0.7)
+        ax = figure.add_subplot()
+        y = list(range(len(rows)))[::-1]
+        ax.barh(y, [r[2] for r in rows], color=[style.categories[r[0]] for r in rows], height=0.66)
+        ax.set_yticks(y, [PART_LABELS[r[1]] for r in rows])
+        top = max(r[2] for r in rows)
+        for yi, (_, _, value) in zip(y, rows):
+            ax.annotate(style.money(value), (value, yi), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=7.5, color=style.text)
+        ax.set_xlim(0, top * 1.15)
+        style.money_axis(ax.xaxis)
+        style.grid(ax, "x")
+        shown = list(dict.fromkeys(r[0] for r in rows))
+        handles = [matplotlib.patches.Patch(color=style.categories[c], label=CATEGORY_LABELS[c]) for c in shown]
+        ax.legend(handles=handles, loc="lower right")
+        return style.svg(figure)
+
+
+def tco_by_option(results: dict, style: Style) -> bytes:
+    """Stacked bars: each option's hard TCO over the horizon by category, risk shown apart."""
+    ids = results["option_order"]
+    stack = ("migration", "infrastructure", "service_charges", "people")
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(3.1)
+        ax = figure.add_subplot()
+        x = range(len(ids))
+        bottom = [0.0] * len(ids)
+        for category in stack:
+            heights = [results["options"][o]["migration"] if category == "migration"
+                       else results["options"][o]["totals"][category] for o in ids]
+            bars = ax.bar(x, heights, bottom=bottom, width=0.58, color=style.categories[category],
+                          label=CATEGORY_LABELS[category])
+            for bar, o in zip(bars, ids):
+                if not results["options"][o]["feasible"]:
+                    bar.set_hatch("////")
+                    bar.set_edgecolor("#FFFFFF")
+                    bar.set_linewidth(0)
+            bottom = [b + h for b, h in zip(bottom, heights)]
+        for xi, o in zip(x, ids):
+            total = results["options"][o]["tco_hard"]
+            ax.annotate(style.money(total), (xi, total), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, fontweight="bold", color=style.text)
+            ax.plot([xi - 0.29, xi + 0.29], [0, 0], color=style.options[o], linewidth=3, solid_capstyle="butt",
+                    transform=ax.get_xaxis_transform(), clip_on=False)
+        labels = [n + ("\n(current)" if o == results["current_option"] else "\n(infeasible)"
+                       if not results["options"][o]["feasible"] else "") for n, o in zip(_names(results, ids), ids)]
+        ax.set_xticks(list(x), labels)
+        ax.set_ylim(0, max(bottom) * 1.12)
+        style.money_axis(ax.yaxis)
+        style.grid(ax)
+        ax.legend(loc="upper center", ncols=len(stack), bbox_to_anchor=(0.5, 1.1))
+        return style.svg(figure)
+
+
+def cumulative_cost(results: dict, style: Style) -> bytes:
+    """Lines: each option's cumulative hard cost from year 0 (migration) to the end of the horizon."""
+    ids = results["option_order"]
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(2.9)
+        ax = figure.add_subplot()
+        ends = []
+        for o in ids:
+            option = results["options"][o]
+            running, points = 0.0, []
+            for row in option["years"]:
+                running += row["hard_total"]
+                points.append(running)
+            current = o == results["current_option"]
+            ax.plot([r["year"] for r in option["years"]], points, color=style.options[o], linewidth=2.2 if current else 1.8,
+                    linestyle=(0, (4, 2)) if not option["feasible"] else "-", marker="o", markersize=3)
+            ends.append((points[-1], option["short_name"], style.options[o]))
+        horizon = results["horizon_years"]
+        ends.sort()
+        gap = ends[-1][0] * 0.065  # about one label's height on this axis, which starts at zero
+        placed: list[float] = []
+        for value, name, colour in ends:
+            y = max(value, placed[-1] + gap) if placed else value
+            placed.append(y)
+            ax.annotate(name, (horizon, value), xytext=(horizon + 0.08, y), textcoords="data", va="center",
+                        fontsize=8, color=colour, fontweight="bold")
+        ax.set_xlim(-0.1, horizon + 0.9)
+        ax.set_xticks(range(horizon + 1), ["Year 0\n(migration)"] + [f"Year {y}" for y in range(1, horizon + 1)])
+        ax.set_ylim(0, None)
+        style.money_axis(ax.yaxis)
+        style.grid(ax)
+        return style.svg(figure)
+
+
+def roi_waterfall(results: dict, style: Style) -> bytes:
+    """Waterfall for the proposed option: gross reductions up, its costs down, net savings at the end."""
+    option = results["options"][results["proposed_option"]]
+    steps = [(REDUCTION_LABELS[k], v) for k, v in option["reductions"].items() if v]
+    steps += [("Service charges", -option["service_charges"]), ("Migration", -option["migration"])]
+    steps = [(label, value) for label, value in steps if value]
+    colours = {"up": style.categories["infrastructure"], "down": style.theme.colors["warning"],
+               "total": style.options[results["proposed_option"]]}
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(3.0)
+        ax = figure.add_subplot()
+        level = 0.0
+        for i, (label, value) in enumerate(steps):
+            ax.bar(i, abs(value), bottom=min(level, level + value), width=0.6, color=colours["up" if value > 0 else "down"])
+            ax.annotate(style.money(value), (i, max(level, level + value)), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5, color=style.text)
+            if i:
+                ax.plot([i - 1.3, i - 0.3], [level, level], color=style.muted, linewidth=0.6)
+            level += value
+        net = len(steps)
+        ax.plot([net - 1.3, net - 0.3], [level, level], color=style.muted, linewidth=0.6)
+        ax.bar(net, level, width=0.6, color=colours["total"])
+        ax.annotate(style.money(level), (net, max(level, 0)), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, fontweight="bold", color=style.text)
+        labels = [label.replace(" and ", " and\n").replace("Current service", "Current\nservice").replace("Service charges", "Service\ncharges")
+                  for label, _ in steps] + ["Net savings"]
+        ax.set_xticks(range(net + 1), labels)
+        ax.axhline(0, color=style.muted, linewidth=0.8)
+        style.money_axis(ax.yaxis)
+        style.grid(ax)
+        return style.svg(figure)
+
+
+def time_to_value(results: dict, style: Style) -> bytes:
+    """Horizontal bars: months to production per option, the current option's bar as the reference."""
+    ids = results["option_order"]
+    months = [results["options"][o]["time_to_value"]["months_to_production"] for o in ids]
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(0.36 * len(ids) + 0.6)
+        ax = figure.add_subplot()
+        y = list(range(len(ids)))[::-1]
+        ax.barh(y, months, color=[style.options[o] for o in ids], height=0.6)
+        ax.set_yticks(y, [n + (" (current)" if o == results["current_option"] else "") for n, o in zip(_names(results, ids), ids)])
+        for yi, value in zip(y, months):
+            ax.annotate(filters.months(value), (value, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=8, color=style.text)
+        ax.set_xlim(0, max(months) * 1.18 or 1)
+        ax.set_xlabel("months to production")
+        style.grid(ax, "x")
+        return style.svg(figure)
+
+
+def input_value(value: float) -> str:
+    """An input's low or high as a reader writes it: 4, 0.25, 50,000."""
+    if abs(value) >= 100 or float(value).is_integer():
+        return filters.number(value)
+    return filters.number(value, 3).rstrip("0").rstrip(".")
+
+
+def savings_histogram(results: dict, style: Style) -> bytes | None:
+    """The proposed option's simulated savings: bars of trials per amount, P10, P50 and P90 marked.
+
+    Bars below zero (the proposed option costs more) take the neutral colour.
+    """
+    outcome = results["options"][results["proposed_option"]].get("range")
+    if outcome is None or outcome["savings"]["p10"] == outcome["savings"]["p90"]:
+        return None
+    edges, counts = outcome["histogram"]["edges"], outcome["histogram"]["counts"]
+    colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(2.6)
+        ax = figure.add_subplot()
+        widths = [right - left for left, right in zip(edges, edges[1:])]
+        ax.bar(edges[:-1], counts, width=widths, align="edge", linewidth=0,
+               color=[colour if left + width / 2 >= 0 else neutral for left, width in zip(edges, widths)])
+        top = max(counts) or 1
+        for key, name, align in MARKERS:
+            value = outcome["savings"][key]
+            ax.vlines(value, 0, top * 1.04, color=text, linewidth=0.9, linestyle="-" if key == "p50" else "--")
+            ax.annotate(f"{name} {style.money(value)}", (value, top * 1.06), ha=align,
+                        va="bottom", fontsize=8, fontweight="bold" if key == "p50" else "normal")
+        if edges[0] < 0 < edges[-1]:
+            ax.vlines(0, 0, top, color=neutral, linewidth=0.8)
+        ax.set_ylim(0, top * 1.22)
+        ax.set_yticks([])
+        ax.set_xlabel(f"Savings over {results['horizon_years']} years, {filters.number(outcome['trials'])} "
+                      "simulated outcomes")
+        style.money_axis(ax.xaxis)
+        return style.svg(figure)
+
+
+def tornado(results: dict, style: Style) -> bytes | None:
+    """The inputs that move the proposed option's savings most, each from its low to its high.
+
+    Bars start at the deterministic savings; the neutral bar is the input at its low, the coloured
+    one at its high. Inputs that do not move savings are left out.
+    """
+    rows = [row for row in results.get("sensitivity", []) if row["swing"] > 0][:TORNADO_ROWS]
+    if not rows:
+        return None
+    centre = results["options"][results["proposed_option"]]["savings"]
+    colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(0.36 * len(rows) + 0.9)
+        ax = figure.add_subplot()
+        y = list(range(len(rows)))[::-1]
+        for at, shade in (("savings_at_low", neutral), ("savings_at_high", colour)):
+            ax.barh(y, [row[at] - centre for row in rows], left=centre, height=0.62, color=shade, linewidth=0)
+        ax.set_yticks(y, [f"{row['label']} ({input_value(row['low'])} – {input_value(row['high'])})" for row in rows])
+        ax.axvline(centre, color=text, linewidth=0.9)
+        ax.spines["bottom"].set_visible(False)
+        ax.grid(axis="x", color=neutral, linewidth=0.4, alpha=0.5)
+        ax.set_axisbelow(True)
+        ax.set_xlabel(f"Savings over {results['horizon_years']} years")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.legend(handles=[Patch(color=neutral, label="Input at its low"), Patch(color=colour, label="Input at its high"),
+                           Line2D([], [], color=text, linewidth=0.9,
+                                  label=f"All inputs likely: {style.money(centre)}")],
+                  loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+        style.money_axis(ax.xaxis)
+        return style.svg(figure)
+
+Chart = Callable[[dict, Style], bytes | None]
+CHARTS: dict[str, Chart] = {
+    "savings_by_option": savings_by_option,
+    "current_cost": current_cost,
+    "tco_by_option": tco_by_option,
+    "cumulative_cost": cumulative_cost,
+    "time_to_value": time_to_value,
+    "roi_waterfall": roi_waterfall,
+    "savings_histogram": savings_histogram,
+    "tornado": tornado,
+}
+
+
+def draw_charts(results: dict, theme: Theme) -> dict[str, bytes]:
+    """Every chart the results support, by name, in document order.
+
+    The generic "sans-serif" after the theme font only matters where a browser shows the SVG as an image
+    (it cannot see the page's fonts); the PDF renders it with the theme font.
+    """
+    style = Style(theme, results)
+    drawn = {name: chart(results, style) for name, chart in CHARTS.items()}
+    return {name: svg for name, svg in drawn.items() if svg is not None}

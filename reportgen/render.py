@@ -1,0 +1,157 @@
+"""HTML (Jinja2) and PDF (WeasyPrint) rendering, to bytes; nothing here writes a file.
+
+The renderer has no ambient authority: one allow-list URL fetcher serves the theme's files, the
+customer's logo under inputs/ and this run's charts from memory, and refuses everything else
+(network, other files, `..`). WeasyPrint logs problems instead of raising them, so a handler on
+its logger collects every warning and error and the render fails with them.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
+
+from . import filters
+from .problems import ReportgenError
+
+PAPER = {"a4": "A4", "letter": "letter"}
+MAX_ASSET_BYTES = 8 * 1024 * 1024
+MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
+        ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json", ".woff2": "font/woff2"}
+
+
+@cache
+def environment(templates: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    for name, function in filters.FILTERS.items():
+        if name in filters.CURRENCY_FILTERS:
+            env.filters[name] = pass_context(lambda context, value, f=function: f(value, context["currency"]))
+        else:
+            env.filters[name] = function
+    return env
+
+
+def render_html(templates: Path, view: dict) -> str:
+    try:
+        return environment(templates).get_template("report/report.html.j2").render(view)
+    except TemplateError as exc:
+        raise ReportgenError(f"the report template failed: {exc}") from exc
+
+
+class RefusedURL(ReportgenError):
+    """A document asked for a resource outside the allow-list."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a document may load: a virtual folder of mounted real folders and in-memory files.
+
+    `base` is the URL relative links resolve against; `mounts` maps a URL prefix ("theme/") to a
+    real folder inside one of `roots`; `memory` maps a relative URL ("charts/x.svg") to bytes.
+    """
+    base: str
+    roots: tuple[Path, ...]
+    mounts: dict[str, Path]
+    memory: dict[str, bytes]
+
+    def relative(self, url: str) -> str:
+        if not url.startswith(self.base):
+            raise RefusedURL(f"refused to load {url!r}: only the report's own files may be loaded")
+        if urlsplit(url).query:
+            raise RefusedURL(f"refused to load {url!r}: query strings are not allowed")
+        relative = unquote(url[len(self.base):].split("#")[0])
+        if any(segment in ("..", ".") for segment in relative.replace("\\", "/").split("/")) or "\0" in relative:
+            raise RefusedURL(f"refused to load {url!r}: the path leaves the report's folders")
+        return relative
+
+    def read(self, url: str) -> tuple[bytes, str]:
+        relative = self.relative(url)
+        if relative in self.memory:
+            return self.memory[relative], _mime(relative)
+        for prefix, folder in self.mounts.items():
+            if relative.startswith(prefix):
+                return self._file(folder, relative[len(prefix):], url), _mime(relative)
+        raise RefusedURL(f"refused to load {url!r}: not one of the report's files")
+
+    def _file(self, folder: Path, name: str, url: str) -> bytes:
+        path = (folder / name).resolve()
+        if not any(os.path.commonpath([path, root]) == str(root) for root in self.roots) or \
+                os.path.commonpath([path, folder.resolve()]) != str(folder.resolve()):
+            raise RefusedURL(f"refused to load {url!r}: it resolves outside the allowed folders")
+        if not path.is_file():
+            raise RefusedURL(f"cannot load {url!r}: {path} is not a file")
+        if path.stat().st_size > MAX_ASSET_BYTES:
+            raise RefusedURL(f"refused to load {url!r}: larger than {MAX_ASSET_BYTES // 1024 // 1024} MB")
+        return path.read_bytes()
+
+
+def _mime(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in MIME:
+        raise RefusedURL(f"refused to load {name!r}: not a stylesheet, font or image")
+    return MIME[suffix]
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:
+    """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal."""
+    from weasyprint import HTML, Attachment
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    refused: list[str] = []
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            try:
+                body, mime = site.read(url)
+            except RefusedURL as exc:
+                refused.append(str(exc))
+                raise
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+    fetcher = Fetcher(fail_on_errors=True, allow_redirects=False)
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        fonts = FontConfiguration()
+        name, data = attachment
+        embedded = Attachment(string=data, base_url=site.base, url_fetcher=fetcher, name=name,
+                              description="The assessment this report was computed from",
+                              created=metadata_date, modified=metadata_date, relationship="Source")
+        document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=fonts)
+        pdf = document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen")
+    except FatalURLFetchingError as exc:
+        raise ReportgenError("; ".join(refused) or f"a resource could not be loaded: {exc}") from None
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(handler.messages)))
+    return pdf
+
+
+def metadata_date(assessment_date: str) -> datetime:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set (reproducible builds), else the assessment's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.fromisoformat(assessment_date).replace(tzinfo=timezone.utc)
+

@@ -1,0 +1,80 @@
+"""One customer's report, assembled in memory: charts, view-model, HTML, PDF and the files they use.
+
+The HTML and the PDF are the same document. Both resolve their links against the customer's
+output folder; the PDF reads them through the allow-list (theme files, the logo under inputs/,
+this run's charts in memory), and the HTML finds the same files written beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .charts import draw_charts
+from .pipeline import Computed, Project, Stages
+from .problems import ReportgenError
+from .render import Site, metadata_date, render_html, render_pdf
+from .scenario import catalogue_values, resolve
+from .theme import load_theme
+from .view import build_view
+
+FORMATS = ("pdf", "html")
+PAPERS = ("a4", "letter")
+
+
+def report_name(slug: str) -> str:
+    return f"{slug}-kafka-tco-assessment"
+
+
+def _logo(project: Project, logo: str | None) -> tuple[str, Path] | None:
+    """The customer's logo as a URL under customer/, or None; it must sit under inputs/."""
+    if logo is None:
+        return None
+    path = (project.root / logo).resolve()
+    inputs = project.inputs.resolve()
+    if not path.is_relative_to(inputs):
+        raise ReportgenError(f"the logo {logo} must be a file under inputs/ to appear in the report")
+    return "customer/" + path.relative_to(inputs).as_posix(), path
+
+
+def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
+                 formats: tuple[str, ...], paper: str, stages: Stages) -> dict[str, bytes]:
+    """Every output file of the report except results.json, by its path in the customer's output folder."""
+    unknown = [f for f in formats if f not in FORMATS] + ([paper] if paper not in PAPERS else [])
+    if unknown or not formats:
+        raise ReportgenError(f"unknown format or paper {', '.join(unknown) or '(none)'}; formats: pdf, html; paper: a4, letter")
+    results, assessment = computed.results, computed.assessment
+    theme = load_theme(project.templates, theme_id)
+    with stages.stage("charts"):
+        charts = draw_charts(results, theme)
+    with stages.stage("html"):
+        resolved = resolve(assessment)
+        logo = _logo(project, assessment.customer.logo)
+        view = build_view(results, assessment, resolved, catalogue_values(resolved, catalogue), theme, charts,
+                          logo[0] if logo else None)
+        created = metadata_date(assessment.assessment.date)
+        chart_urls = {name: f"charts/{name}.svg" for name in charts}
+        view |= {"paper": paper, "iso_date": created.isoformat(),
+                 "assets": {"theme_css": "theme/theme.css", "report_css": "style/report.css", "screen_css": "style/screen.css",
+                            "logo_inverse": f"theme/{theme.logo_inverse.relative_to(theme.folder).as_posix()}",
+                            "charts": chart_urls}}
+        html = render_html(project.templates, view)
+    memory = {chart_urls[name]: svg for name, svg in charts.items()}
+    site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
+                roots=(project.templates.resolve(), project.inputs.resolve()),
+                mounts={"theme/": theme.folder, "style/": project.templates / "report", "customer/": project.inputs},
+                memory=memory)
+    name = report_name(results["customer"]["slug"])
+    outputs: dict[str, bytes] = {}
+    if "pdf" in formats:
+        with stages.stage("pdf"):
+            outputs[f"{name}.pdf"] = render_pdf(html, site, created, (f"{assessment.customer.slug}.json", computed.input_bytes))
+    if "html" in formats:
+        outputs[f"{name}.html"] = html.encode("utf-8")
+        outputs.update(memory)
+        files = {f"theme/{rel}": path for rel, path in theme.assets().items()}
+        files.update({f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")})
+        if logo:
+            files[logo[0]] = logo[1]
+        outputs.update({rel: site.read(site.base + rel)[0] for rel in files})
+    return outputs

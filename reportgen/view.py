@@ -1,0 +1,430 @@
+"""The report's view-model: everything the templates show, as plain values or finished text.
+
+Templates hold no arithmetic: sums, comparisons, choices of wording and figure numbers are made
+here, from the results object of the same run (and, for Appendix A, the assessment and catalogue
+entries that produced it). Numbers stay numbers; the templates format them with `filters`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel
+
+from . import filters
+from .catalogue import Entry, Values
+from .charts import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
+from .model import CATEGORIES
+from .schema import Assessment, Range
+from .theme import Theme, option_colours
+
+TITLE = "Kafka TCO assessment"
+BUCKETS = {"infrastructure": "Infrastructure", "operations": "Operations",
+           "risk": "Risk and downtime", "time_to_value": "Time to value"}
+CAPABILITY_MARKS = {"yes": "Yes", "partial": "Partly", "no": "No"}
+INPUT_GROUPS = ("organization", "clusters", "growth", "baseline", "risk", "value")
+DEFAULTED_ASSUMPTIONS = {("organization", "loaded_cost_per_fte_per_year"): "loaded_cost_per_fte_per_year",
+                         ("organization", "working_hours_per_year"): "working_hours_per_year",
+                         ("assessment", "discount_rate"): "discount_rate",
+                         ("risk", "breach_cost"): "breach_cost"}
+UNTRACKED_OPTION_KEYS = ("months_to_production", "migration_fte_months", "dual_run_months")
+CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
+               "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    number: int
+    title: str
+    caption: str
+
+    @property
+    def ref(self) -> str:
+        return f"Figure {self.number}"
+
+
+def rounding_differs(parts, total) -> bool:
+    """True when whole-unit display of the parts does not add up to the displayed total."""
+    return sum(round(p) for p in parts) != round(total)
+
+
+def long_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def key_label(key: str, results: dict) -> str:
+    """A catalogue key in words: options.confluent_cloud.unit_hour -> Confluent Cloud: unit hour."""
+    head, _, rest = key.partition(".")
+    if head == "options":
+        option, _, rest = rest.partition(".")
+        name = results["options"][option]["short_name"] if option in results["options"] else option
+        return f"{name}: {rest.replace('_', ' ').replace('.', ', ')}"
+    prefix = {"assumptions": "Assumption", "price_book": "Price book"}.get(head, head)
+    return f"{prefix}: {rest.replace('_', ' ').replace('.', ', ')}"
+
+
+def _entry_row(entry: Entry, results: dict) -> dict:
+    return {"key": entry.key, "label": key_label(entry.key, results), "value": entry.value, "unit": entry.unit,
+            "source": entry.source, "as_of": entry.as_of, "status": entry.status, "default": entry.default,
+            "note": entry.note}
+
+
+def catalogue_rows(results: dict, assessment: Assessment, values: Values) -> dict:
+    """Every catalogue value the results depend on (assumptions, price book, options), and their sources numbered once."""
+    keys: set[str] = set()
+    for option_id, option in results["options"].items():
+        keys.update(option["catalogue_keys"]["hard"], option["catalogue_keys"]["risk"])
+        keys.update(k for k in (f"options.{option_id}.{name}" for name in UNTRACKED_OPTION_KEYS)
+                    if k in values.catalogue.entries and not (option_id == results["current_option"]
+                                                              and k.endswith("months_to_production")))
+    for (group, name), assumption in DEFAULTED_ASSUMPTIONS.items():
+        if getattr(getattr(assessment, group), name) is None:
+            keys.add(f"assumptions.{assumption}")
+    order = {"assumptions": 0, "price_book": 1, "options": 2}
+    option_rank = {o: i for i, o in enumerate(results["option_order"])}
+
+    def rank(key: str):
+        head, _, rest = key.partition(".")
+        return order.get(head, 3), option_rank.get(rest.partition(".")[0], 0), key
+
+    rows = [_entry_row(values.entry(k), results) for k in sorted(keys, key=rank)]
+    sources = list(dict.fromkeys(r["source"] for r in rows))
+    for row in rows:
+        row["source_number"] = sources.index(row["source"]) + 1
+    return {"rows": rows, "sources": sources}
+
+
+def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
+    """Illustrative catalogue values behind the current and proposed options' hard costs."""
+    keys = sorted({k for o in (results["current_option"], results["proposed_option"])
+                   for k in results["options"][o]["catalogue_keys"]["hard"]})
+    return [_entry_row(values.entry(k), results) for k in keys if values.entry(k).status == "illustrative"]
+
+
+def _input_value(value) -> dict:
+    if isinstance(value, Range):
+        return {"kind": "range", "low": value.low, "likely": value.likely, "high": value.high}
+    if isinstance(value, bool):
+        return {"kind": "text", "text": "yes" if value else "no"}
+    if isinstance(value, (int, float)):
+        return {"kind": "number", "value": value}
+    return {"kind": "text", "text": str(value)}
+
+
+def input_rows(assessment: Assessment) -> list[dict]:
+    """Every input of the model, its value (or range) and whether the customer gave it or a default applied."""
+    rows = []
+
+    def walk(model: BaseModel, path: str, group: tuple):
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            label = f"{path}.{name}"
+            if isinstance(value, BaseModel) and not isinstance(value, Range):
+                walk(value, label, group + (name,))
+                continue
+            given = name in model.model_fields_set
+            if value is None:
+                assumption = DEFAULTED_ASSUMPTIONS.get((group[0], name))
+                shown = {"kind": "text", "text": f"catalogue: assumptions.{assumption}" if assumption else "none"}
+            else:
+                shown = _input_value(value)
+            rows.append({"path": label, "description": field.description or "", "value": shown,
+                         "status": "customer" if given else "default"})
+
+    assumptions = assessment.assessment
+    for name in ("horizon_years", "discount_rate", "currency", "current_option", "proposed_option"):
+        field = type(assumptions).model_fields[name]
+        value = getattr(assumptions, name)
+        shown = _input_value(value) if value is not None else {"kind": "text", "text": "catalogue: assumptions.discount_rate"}
+        rows.append({"path": f"assessment.{name}", "description": field.description or "", "value": shown,
+                     "status": "customer" if name in assumptions.model_fields_set else "default"})
+    for group in INPUT_GROUPS:
+        value = getattr(assessment, group)
+        if isinstance(value, list):
+            for cluster in value:
+                walk(cluster, f"clusters[{cluster.name}]", (group,))
+        else:
+            walk(value, group, (group,))
+    return rows
+
+
+def _capabilities(results: dict, values: Values) -> list[dict]:
+    catalogue = values.catalogue
+    groups = []
+    for bucket, bucket_name in BUCKETS.items():
+        rows = [{"name": meta["name"], "marks": [catalogue.options[o].capabilities.get(cap_id, "no") for o in results["option_order"]]}
+                for cap_id, meta in catalogue.capabilities.items() if meta["bucket"] == bucket]
+        if rows:
+            groups.append({"bucket": bucket_name, "rows": rows})
+    return groups
+
+
+def _cluster_rows(assessment: Assessment, results: dict) -> list[dict]:
+    current = results["options"][results["current_option"]]
+    first_year = {s["cluster"]: s for s in current["sizing"] if s["year"] == 1}
+    rows = []
+    for c in assessment.clusters:
+        sizing = first_year[c.name]
+        rows.append({"name": c.name, "environment": c.environment, "ingress_mbps": c.ingress_mbps,
+                     "egress_mbps": c.egress_mbps, "peak_to_average": c.peak_to_average,
+                     "retention_days": c.retention_days, "partitions": c.partitions,
+                     "replication_factor": c.replication_factor, "zones": c.availability_zones,
+                     "brokers": sizing.get("brokers"), "binding": CONSTRAINTS.get(sizing.get("binding_constraint"), "")})
+    return rows
+
+
+def _capacity(sizing: dict) -> str:
+    if "brokers" in sizing:
+        text = f"{filters.number(sizing['brokers'])} brokers"
+        return text + (f" + {sizing['controllers']} controllers" if sizing.get("controllers") else "")
+    if "capacity_units" in sizing:
+        return f"{filters.number(sizing['capacity_units'])} capacity units"
+    return f"{filters.number(sizing['clusters_needed'])} serverless cluster" + ("s" if sizing["clusters_needed"] != 1 else "")
+
+
+def _sizing_rows(results: dict) -> list[dict]:
+    horizon = results["horizon_years"]
+    rows = []
+    for option_id in results["option_order"]:
+        option = results["options"][option_id]
+        first = [s for s in option["sizing"] if s["year"] == 1]
+        last = {s["cluster"]: s for s in option["sizing"] if s["year"] == horizon}
+        for i, s in enumerate(first):
+            end = last[s["cluster"]]
+            rows.append({"option": option["short_name"], "option_id": option_id, "first_of_option": i == 0,
+                         "span": len(first), "cluster": s["cluster"], "year_1": _capacity(s),
+                         "year_h": _capacity(end), "binding": CONSTRAINTS.get(end["binding_constraint"], ""),
+                         "block_gb": end.get("block_gb"), "object_gb": end.get("object_gb"),
+                         "cross_az_gb": end["cross_az_gb"]["total"]})
+    return rows
+
+
+def _category_year_table(results: dict) -> list[dict]:
+    """Per category, one row per option with its yearly amounts and total (year 0 only for migration)."""
+    blocks = []
+    for category in ("migration", "infrastructure", "service_charges", "people", "risk"):
+        rows = []
+        for option_id in results["option_order"]:
+            option = results["options"][option_id]
+            amounts = [row["migration"] if category == "migration" else row[category]["total"] for row in option["years"]]
+            rows.append({"option": option["short_name"], "option_id": option_id, "years": amounts,
+                         "total": sum(amounts)})
+        if any(r["total"] for r in rows):
+            blocks.append({"category": CATEGORY_LABELS[category], "rows": rows,
+                           "rounding": any(rounding_differs(r["years"], r["total"]) for r in rows)})
+    return blocks
+
+
+def _current_breakdown(results: dict) -> dict:
+    year_1 = results["options"][results["current_option"]]["years"][1]
+    rows, parts = [], []
+    for category, names in CATEGORIES.items():
+        for part in names:
+            amount = year_1[category][part]
+            if amount:
+                rows.append({"category": CATEGORY_LABELS[category], "part": PART_LABELS[part], "amount": amount,
+                             "share": amount / year_1["risk_adjusted_total"]})
+                parts.append(amount)
+    return {"rows": rows, "hard_total": year_1["hard_total"], "risk_total": year_1["risk"]["total"],
+            "total": year_1["risk_adjusted_total"], "rounding": rounding_differs(parts, year_1["risk_adjusted_total"])}
+
+
+def _roi_columns(results: dict) -> dict:
+    ids = [o for o in results["option_order"] if o != results["current_option"]]
+    reductions = [line for line in REDUCTION_LABELS if any(results["options"][o]["reductions"][line] for o in ids)]
+    columns = [results["options"][o] | {"id": o} for o in ids]
+    rounding = any(rounding_differs([c["reductions"][r] for r in reductions], c["benefits"])
+                   or rounding_differs([c["benefits"], -c["service_charges"], -c["migration"]], c["savings"])
+                   for c in columns)
+    return {"columns": columns, "reduction_lines": [(line, REDUCTION_LABELS[line]) for line in reductions],
+            "rounding": rounding}
+
+
+def _people_rows(results: dict) -> list[dict]:
+    rows = []
+    for option_id in results["option_order"]:
+        option = results["options"][option_id]
+        first = option["people"][0]
+        rows.append({"option": option["short_name"], "option_id": option_id,
+                     "platform_fte": first["platform_fte"], "tooling_fte": first["tooling_fte"],
+                     "connectors_to_build": first["connectors_to_build"],
+                     "connectors_prebuilt": first["connectors_prebuilt"],
+                     "support_year_1": option["years"][1]["people"]["support_and_services"],
+                     "people_total": option["totals"]["people"]})
+    return rows
+
+
+def _risk_rows(results: dict) -> list[dict]:
+    rows = []
+    for option_id in results["option_order"]:
+        option = results["options"][option_id]
+        year_1 = option["years"][1]["risk"]
+        rows.append({"option": option["short_name"], "option_id": option_id, **option["risk_detail"],
+                     "per_year": year_1["total"], "total": option["totals"]["risk"],
+                     "parts": {p: year_1[p] for p in CATEGORIES["risk"]}})
+    return rows
+
+
+def _finding(results: dict, current: dict, proposed: dict) -> list[str]:
+    currency, horizon = results["currency"], results["horizon_years"]
+    short = lambda v: filters.money_short(v, currency)
+    name = results["customer"]["name"]
+    if proposed["savings"] >= 0:
+        first = (f"Moving {name}'s Kafka from {current['name']} to {proposed['name']} cuts its {horizon}-year hard cost of "
+                 f"ownership from {short(current['tco_hard'])} to {short(proposed['tco_hard'])}: a saving of "
+                 f"{short(proposed['savings'])}, or {filters.percent(proposed['savings_pct'])}.")
+    else:
+        first = (f"Moving {name}'s Kafka from {current['name']} to {proposed['name']} raises its {horizon}-year hard cost "
+                 f"of ownership from {short(current['tco_hard'])} to {short(proposed['tco_hard'])}, by "
+                 f"{short(-proposed['savings'])}.")
+    payback = ("pays back its migration within " + filters.months(proposed["payback_months"])
+               if proposed["payback_months"] is not None else "does not pay back within the horizon")
+    second = (f"Net of the new service's charges and the migration, the move returns "
+              f"{filters.multiple(proposed['roi'])} what it costs and {payback}.")
+    risk_gain = current["totals"]["risk"] - proposed["totals"]["risk"]
+    third = (f"Fewer and shorter disruptions are expected to be worth a further {short(risk_gain)} over the period; "
+             f"they are shown apart and are not part of the savings above."
+             if risk_gain > 0 else "Expected downtime and incident costs are not lower with this option.")
+    return [first, second, third]
+
+
+def range_sentence(results: dict) -> str:
+    """`In 80 % of 10,000 simulated outcomes, savings fall between $2.25M and $3.32M (median $2.79M).`"""
+    outcome = results["options"][results["proposed_option"]]["range"]
+    savings, currency = outcome["savings"], results["currency"]
+    trials = filters.number(outcome["trials"])
+    if savings["p10"] == savings["p90"]:
+        return (f"All {trials} simulated outcomes give the same savings, {filters.money_short(savings['p50'], currency)}: "
+                "no input that moves savings was given as a range.")
+    return (f"In 80 % of {trials} simulated outcomes, savings fall between {filters.money_short(savings['p10'], currency)} "
+            f"and {filters.money_short(savings['p90'], currency)} (median {filters.money_short(savings['p50'], currency)}).")
+
+
+def _figures(charts: dict[str, bytes], results: dict) -> dict[str, Figure]:
+    """Numbers in document order (the chart registry's order) and captions that say what to take away."""
+    currency = results["currency"]
+    short = lambda v: filters.money_short(v, currency)
+    current = results["options"][results["current_option"]]
+    proposed = results["options"][results["proposed_option"]]
+    ids = results["option_order"]
+    best = results["lowest_tco_feasible_option"]
+    year_1 = current["years"][1]
+    biggest = max(((c, p, year_1[c][p]) for c, parts in CATEGORIES.items() for p in parts), key=lambda x: x[2])
+    people_share = year_1["people"]["total"] / year_1["hard_total"] if year_1["hard_total"] else None
+    fastest = min(ids, key=lambda o: results["options"][o]["time_to_value"]["months_to_production"])
+    text = {
+        "savings_by_option": ("Hard-cost savings against today, by option",
+                              f"{proposed['short_name']} saves {short(proposed['savings'])} over {results['horizon_years']} years "
+                              f"against {current['short_name']}; bars left of zero cost more than today."),
+        "current_cost": ("Today's yearly cost of running Kafka, by part",
+                         f"{PART_LABELS[biggest[1]]} is the largest single part ({short(biggest[2])} a year); people account "
+                         f"for {filters.percent(people_share)} of the hard cost, infrastructure for far less."),
+        "tco_by_option": (f"{results['horizon_years']}-year total cost of ownership by option and category",
+                          f"{results['options'][best]['short_name']} has the lowest hard cost of the feasible options "
+                          f"({short(results['options'][best]['tco_hard'])}). Hatched bars are options that cannot carry "
+                          f"the workload as specified." if best else "No option can carry the workload as specified."),
+        "cumulative_cost": ("Cumulative hard cost over the horizon",
+                            "Each line starts with the migration cost in year 0; where two lines cross, the later-starting "
+                            "option has paid back its migration. Dashed lines are infeasible options."),
+        "time_to_value": ("Months to bring the planned use cases to production",
+                          f"{results['options'][fastest]['short_name']} reaches production first, in "
+                          f"{filters.months(results['options'][fastest]['time_to_value']['months_to_production'])}."),
+        "roi_waterfall": (f"From gross reductions to net savings: {proposed['short_name']}",
+                          f"Reductions of {short(proposed['benefits'])} less service charges and migration of "
+                          f"{short(proposed['costs'])} leave net savings of {short(proposed['savings'])}: "
+                          f"ROI {filters.multiple(proposed['roi'])}."),
+    }
+    if "range" in proposed:
+        spread = proposed["range"]["savings"]
+        text["savings_histogram"] = (f"Simulated savings of {proposed['short_name']} over {results['horizon_years']} years",
+                                     f"The middle 80 % of outcomes lies between {short(spread['p10'])} and "
+                                     f"{short(spread['p90'])}; savings are positive in "
+                                     f"{filters.percent(proposed['range']['probability_of_savings'])} of them.")
+    if results.get("sensitivity"):
+        top = results["sensitivity"][0]
+        text["tornado"] = ("The inputs that move savings most",
+                           f"{top['label']} matters most: from its low to its high, savings move by {short(top['swing'])}.")
+    return {name: Figure(name, i, *text[name]) for i, name in enumerate(charts, start=1)}
+
+
+def _sections(has_range: bool) -> list[dict]:
+    names = [("summary", "Executive summary"), ("method", "How we measured"), ("today", "Today's cost of running Kafka"),
+             ("options", "Options compared"), ("infrastructure", "Infrastructure detail"),
+             ("operations", "Operations detail"), ("risk", "Downtime and risk"), ("time-to-value", "Time to value"),
+             ("roi", "Return on investment")]
+    if has_range:
+        names.append(("range", "Range of outcomes"))
+    names.append(("capabilities", "Capabilities compared"))
+    sections = [{"id": i, "title": t, "number": str(n)} for n, (i, t) in enumerate(names, start=1)]
+    sections += [{"id": "appendix-a", "title": "Assumptions", "number": "Appendix A"},
+                 {"id": "appendix-b", "title": "Formulas", "number": "Appendix B"}]
+    return sections
+
+
+def build_view(results: dict, assessment: Assessment, resolved: Assessment, values: Values, theme: Theme,
+               charts: dict[str, bytes], logo_url: str | None) -> dict:
+    """The complete view-model of one report: `assessment` as written (ranges shown), `resolved` as computed."""
+    current = results["options"][results["current_option"]]
+    proposed = results["options"][results["proposed_option"]]
+    has_range = "sensitivity" in results and "range" in proposed
+    generated = results["generated"]
+    a = assessment.assessment
+    baseline = resolved.baseline
+    broker = f"price_book.instances.{baseline.broker_instance}"
+    sections = _sections(has_range)
+    return {
+        "title": f"The true cost of running Kafka at {results['customer']['name']}",
+        "short_title": TITLE,
+        "customer": results["customer"],
+        "customer_logo": logo_url,
+        "prepared_by": a.prepared_by,
+        "date": long_date(a.date),
+        "iso_date": a.date,
+        "version_line": f"reportgen {generated['tool_version']} · catalogue {generated['catalogue_version']} · "
+                        f"inputs {generated['inputs_sha256'][:12]}",
+        "theme": theme,
+        "currency": results["currency"],
+        "horizon": results["horizon_years"],
+        "discount_rate": results["discount_rate"],
+        "keywords": ["Apache Kafka", "total cost of ownership", "TCO", "ROI", "downtime cost",
+                     results["customer"]["name"]],
+        "sections": sections,
+        "section": {s["id"]: s for s in sections},
+        "results": results,
+        "options": [results["options"][o] | {"id": o} for o in results["option_order"]],
+        "option_colours": option_colours(theme, results["option_order"]),
+        "current": current | {"id": results["current_option"]},
+        "proposed": proposed | {"id": results["proposed_option"]},
+        "finding": _finding(results, current, proposed),
+        "has_range": has_range,
+        "range_sentence": range_sentence(results) if has_range else "",
+        "risk_reduction": current["totals"]["risk"] - proposed["totals"]["risk"],
+        "illustrative": illustrative_headline_values(results, values),
+        "figures": _figures(charts, results),
+        "clusters": _cluster_rows(resolved, results),
+        "current_breakdown": _current_breakdown(results),
+        "fair_baseline": {
+            "utilization": baseline.target_utilization, "disk_utilization": baseline.disk_utilization,
+            "tiered_storage": baseline.tiered_storage, "fetch_from_follower": baseline.fetch_from_follower,
+            "broker_instance": baseline.broker_instance, "broker_write_mbps": values[f"{broker}.sustained_write_mbps"],
+            "broker_price_per_hour": values[f"{broker}.price_per_hour"],
+        },
+        "category_years": _category_year_table(results),
+        "years": [row["year"] for row in current["years"]],
+        "infeasible": [o | {"id": i} for i, o in results["options"].items() if not o["feasible"]],
+        "sizing": _sizing_rows(results),
+        "people": _people_rows(results),
+        "risk_rows": _risk_rows(results),
+        "risk_inputs": resolved.risk,
+        "organization": resolved.organization,
+        "monthly_benefit": resolved.value.monthly_benefit,
+        "roi": _roi_columns(results),
+        "capabilities": _capabilities(results, values),
+        "inputs": input_rows(assessment),
+        "catalogue": catalogue_rows(results, assessment, values),
+        "buckets": BUCKETS,
+        "capability_marks": CAPABILITY_MARKS,
+    }
