@@ -120,6 +120,8 @@ def input_rows(assessment: Assessment) -> list[dict]:
 
     def walk(model: BaseModel, path: str, group: tuple):
         for name, field in type(model).model_fields.items():
+            if name == "comment":  # editors' notes, not inputs of the model
+                continue
             value = getattr(model, name)
             label = f"{path}.{name}"
             if isinstance(value, BaseModel) and not isinstance(value, Range):
