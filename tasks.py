@@ -13,7 +13,8 @@ from invoke import task
 from invoke.exceptions import Exit
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, compute as compute_customer, validate as validate_customer, write_results
+from reportgen.pipeline import (Project, compute as compute_customer, validate as validate_customer, write_results,
+                                write_workbook)
 from reportgen.problems import ReportgenError
 from reportgen.schema_export import schema_json
 from reportgen.summary import summary
@@ -62,6 +63,18 @@ def compute(c, customer=None, all=False):
         path = write_results(PROJECT, computed)
         print(summary(computed.results))
         print(f"  wrote {path.relative_to(PROJECT.root)}\n")
+    _each(_slugs(customer, all), run)
+
+
+@task(help={"customer": "the customer's slug: inputs/<slug>.json", "all": "every assessment in inputs/",
+            "theme": "the theme whose colours the workbook takes (templates/themes/<theme>)"})
+def workbook(c, customer=None, all=False, theme="default"):
+    """Validate, compute and write output/<slug>/<slug>-kafka-tco-model.xlsx, the model as live formulas."""
+    catalogue = load_catalogue()
+
+    def run(slug):
+        path = write_workbook(PROJECT, compute_customer(PROJECT, slug, catalogue), catalogue, theme)
+        print(f"{slug}: wrote {path.relative_to(PROJECT.root)}")
     _each(_slugs(customer, all), run)
 
 

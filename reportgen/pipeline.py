@@ -18,6 +18,7 @@ from .problems import ReportgenError
 from .results import build_results
 from .scenario import catalogue_values, resolve
 from .schema import Assessment
+from .workbook import build_workbook, theme_colors
 from .writer import json_bytes, write_atomic
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -53,6 +54,9 @@ class Project:
     def output_dir(self, slug: str) -> Path:
         return self.output / slug
 
+    def theme_file(self, theme: str) -> Path:
+        return self.root / "templates" / "themes" / theme / "theme.toml"
+
 
 @dataclass(frozen=True)
 class Computed:
@@ -82,4 +86,22 @@ def compute(project: Project, slug: str, catalogue: Catalogue | None = None) -> 
 def write_results(project: Project, computed: Computed) -> Path:
     path = project.output_dir(computed.assessment.customer.slug) / "results.json"
     write_atomic(path, json_bytes(computed.results))
+    return path
+
+
+def workbook_path(project: Project, slug: str) -> Path:
+    return project.output_dir(slug) / f"{slug}-kafka-tco-model.xlsx"
+
+
+def write_workbook(project: Project, computed: Computed, catalogue: Catalogue | None = None,
+                   theme: str = "default") -> Path:
+    """Write output/<slug>/<slug>-kafka-tco-model.xlsx: the model as live formulas, in the theme's colours."""
+    catalogue = catalogue or load_catalogue()
+    theme_file = project.theme_file(theme)
+    if theme != "default" and not theme_file.is_file():
+        raise ReportgenError(f"no theme '{theme}': templates/themes/{theme}/theme.toml does not exist")
+    values = catalogue_values(resolve(computed.assessment), catalogue)
+    data = build_workbook(computed.assessment, computed.results, values, theme_colors(theme_file))
+    path = workbook_path(project, computed.assessment.customer.slug)
+    write_atomic(path, data)
     return path
