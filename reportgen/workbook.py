@@ -78,7 +78,7 @@ def build_workbook(assessment: Assessment, results: dict, values: Values, theme_
     resolved = resolve(assessment)
     src = Sources(values)
     inputs = _inputs(resolved, ranged_inputs(assessment), src)
-    model = ModelSheets(resolved, results, src)
+    model = ModelSheets(resolved, src)
     computed = model.build()
     quoted = _quoted_ranges(model.summary, model.summary_end + 2, resolved, results)
     grids = [_read_me(resolved, results, model.names), inputs, _assumptions(src, values, resolved), *computed, _formulas()]
@@ -318,7 +318,7 @@ class Formats:
     def __call__(self, style: str):
         if style not in self.made:
             base, *variants = style.split("|")
-            properties = dict(self.base[base])
+            properties = {"valign": "top", **self.base[base]}
             for variant in variants:
                 properties.update(self.variants[variant])
             self.made[style] = self.book.add_format(properties)
@@ -326,6 +326,7 @@ class Formats:
 
 
 WIDE_COLUMN, NUMBER_WIDTH, LINE_HEIGHT, READ_ME_LINE = 60, 13, 15, 110
+CHARACTERS_PER_WIDTH = 1.15  # proportional text fits more characters than the column width counts
 
 
 def _widths(grid: Grid) -> dict[int, float]:
@@ -334,7 +335,7 @@ def _widths(grid: Grid) -> dict[int, float]:
         base = e.style.split("|")[0]
         if base in ("title", "note", "para"):
             continue
-        if isinstance(e.cell.value, str) and e.formula is None:
+        if isinstance(e.cell.value, str):
             width = min(len(e.cell.value), 18 if base == "header" else WIDE_COLUMN) + 2
         else:
             width = NUMBER_WIDTH
@@ -346,8 +347,8 @@ def _heights(grid: Grid, widths: dict[int, float]) -> dict[int, float]:
     """Row heights that show wrapped text whole (no spreadsheet fits them when the file is written)."""
     heights: dict[int, float] = {}
     for e in grid.entries:
-        if e.style.split("|")[0] == "wrap":
-            lines = math.ceil(len(e.cell.value) / max(widths.get(e.cell.col, 8) - 2, 1))
+        if e.style.split("|")[0] in ("wrap", "header"):
+            lines = math.ceil(len(e.cell.value) / (CHARACTERS_PER_WIDTH * widths.get(e.cell.col, 8)))
             heights[e.cell.row] = max(heights.get(e.cell.row, LINE_HEIGHT), LINE_HEIGHT * lines)
     return heights
 

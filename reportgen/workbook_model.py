@@ -65,8 +65,8 @@ class Workload:
 class ModelSheets:
     """Lays out Sizing, Costs by year and Summary, and records the cells that get defined names."""
 
-    def __init__(self, a: Assessment, results: dict, src: Sources):
-        self.a, self.results, self.src = a, results, src
+    def __init__(self, a: Assessment, src: Sources):
+        self.a, self.src = a, src
         self.horizon = a.assessment.horizon_years
         self.current = a.assessment.current_option
         self.order = [self.current] + [o for o in a.assessment.options if o != self.current]
@@ -96,14 +96,14 @@ class ModelSheets:
         return self.src.input(f"clusters[{i}].{name}")
 
     def _workloads(self) -> list[Workload]:
-        g, s = self.src, self.sizing
+        s = self.sizing
         s.label(0, 0, "Workload by cluster and year (MODEL.md section 5): year 1 is today's, growth shows from year 2", "title")
         headers = ["Cluster", "Year", "Ingress (MB/s)", "Egress (MB/s)", "Partitions", "Peak ingress (MB/s)",
                    "Peak egress (MB/s)", "Retained data (GB)", "Replicated data (GB)", "Ingress (GB/year)",
                    "Egress (GB/year)"]
         s.labels(1, 0, headers)
         s.freeze, s.header_rows = (2, 2), (1, 1)
-        growth = g.input("growth.annual_growth")
+        growth = self.src.input("growth.annual_growth")
         result, row = [], 2
         for year in range(1, self.horizon + 1):
             for i, name in enumerate(self.cluster_names):
@@ -320,16 +320,16 @@ class ModelSheets:
         cells: dict[str, dict[int, Cell]] = {}
         r = row + 1
 
-        def line(category: str, part: str, per_year, style="money") -> dict[int, Cell]:
+        def line(category: str, part: str, per_year, style="money", note: str = "") -> dict[int, Cell]:
             nonlocal r
             k.label(r, 0, category.replace("_", " ").capitalize())
-            k.label(r, 1, part.replace("_", " "))
+            k.label(r, 1, part.replace("_", " ") or note)
             placed = {}
             for y, col in enumerate(self.year_cols):
                 formula = per_year(y)
                 placed[y] = k.put(r, col, formula, style) if formula is not None else k.label(r, col, DASH, "dash")
             placed["total"] = k.put(r, self.total_col, SUM_(Span([placed[y] for y in range(self.horizon + 1)])), style)
-            cells[f"{category}.{part}"] = placed
+            cells[f"{category}.{part}" if part else category] = placed
             r += 1
             return placed
 
@@ -351,12 +351,11 @@ class ModelSheets:
         parts_of = lambda y, keys: [cells[key][y] for key in keys]
         hard_keys = ["migration.migration", "infrastructure.total", "service_charges.total", "people.total"]
         line("hard_total", "", lambda y: SUM_(*parts_of(y, hard_keys)), "money_total")
-        line("risk-adjusted total", "", lambda y: SUM_(*parts_of(y, ["hard_total.", "risk.total"])), "money_total")
+        line("risk_adjusted_total", "", lambda y: SUM_(*parts_of(y, ["hard_total", "risk.total"])), "money_total")
         current = self.blocks.get(cur, {"cells": cells})["cells"]
-        line("net saving", "against the current option",
-             lambda y: current["hard_total."][y] - cells["hard_total."][y] if y else None)
-        line("risk reduction", "against the current option",
-             lambda y: current["risk.total"][y] - cells["risk.total"][y] if y else None)
+        against = "against the current option"
+        line("net_saving", "", lambda y: current["hard_total"][y] - cells["hard_total"][y] if y else None, note=against)
+        line("risk_reduction", "", lambda y: current["risk.total"][y] - cells["risk.total"][y] if y else None, note=against)
         self.blocks[option_id] = {"cells": cells, "drivers": drivers}
         return max(r, row + 1 + len(drivers)) + 2
 
@@ -441,7 +440,7 @@ class ModelSheets:
             k.label(row + 1, 2 + 2 * n, f"{name}: cumulative net saving", "header")
             k.label(row + 1, 3 + 2 * n, f"{name}: payback month once reached", "header")
             cells = self.blocks[option_id]["cells"]
-            net, migration = cells["net saving.against the current option"], cells["migration.migration"][0]
+            net, migration = cells["net_saving"], cells["migration.migration"][0]
             candidates = []
             for month in range(1, MONTHS_PER_YEAR * self.horizon + 1):
                 year, k_month = (month - 1) // MONTHS_PER_YEAR + 1, (month - 1) % MONTHS_PER_YEAR + 1
@@ -468,7 +467,7 @@ class ModelSheets:
         s.freeze, s.header_rows = (2, 1), (1, 1)
         rate = src.setting("assessment.discount_rate", "discount_rate")
         current = self.blocks[cur]["cells"]
-        tco_current = current["hard_total."]["total"]
+        tco_current = current["hard_total"]["total"]
         years = range(1, self.horizon + 1)
         rows = {option_id: 2 + n for n, option_id in enumerate(self.a.assessment.options)}
         months = {option_id: s.put(rows[option_id], 13, src.input("baseline.months_to_production") if option_id == cur
@@ -481,18 +480,18 @@ class ModelSheets:
             s.label(row, 1, "current" if is_current else "proposed" if option_id == self.a.assessment.proposed_option else "")
             self._feasible(option_id, row)
             migration = cells["migration.migration"][0]
-            tco = s.put(row, 3, cells["hard_total."]["total"], "money_bold")
-            s.put(row, 4, cells["risk-adjusted total."]["total"], "money")
-            risk_adjusted = Span([cells["risk-adjusted total."][y] for y in years])
+            tco = s.put(row, 3, cells["hard_total"]["total"], "money_bold")
+            s.put(row, 4, cells["risk_adjusted_total"]["total"], "money")
+            risk_adjusted = Span([cells["risk_adjusted_total"][y] for y in years])
             s.put(row, 5, NPV_(rate, risk_adjusted) if is_current else migration + NPV_(rate, risk_adjusted), "money")
             costs = s.label(row, 6, DASH, "dash") if is_current else \
                 s.put(row, 6, cells["service_charges.total"]["total"] + migration, "money")
             savings = s.put(row, 7, tco_current - tco, "money_bold")
             savings_pct = s.put(row, 8, IF_(eq(tco_current, 0), "n/a", savings / tco_current), "share_whole")
             roi = s.label(row, 9, DASH, "dash") if is_current else s.put(row, 9, IF_(eq(costs, 0), "n/a", savings / costs), "multiple")
-            net = NPV_(rate, Span([cells["net saving.against the current option"][y] for y in years]))
+            net = NPV_(rate, Span([cells["net_saving"][y] for y in years]))
             npv = s.put(row, 10, net if is_current else net - migration, "money")
-            s.put(row, 11, npv + NPV_(rate, Span([cells["risk reduction.against the current option"][y] for y in years])), "money")
+            s.put(row, 11, npv + NPV_(rate, Span([cells["risk_reduction"][y] for y in years])), "money")
             if is_current:
                 payback = s.label(row, 12, DASH, "dash")
             else:

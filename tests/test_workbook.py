@@ -247,3 +247,24 @@ def test_write_workbook_writes_the_file_atomically_with_theme_colours(tmp_projec
     assert '"$"#,##0' in summary["D3"].number_format
     with pytest.raises(ReportgenError, match="no theme 'nope'"):
         write_workbook(tmp_project.project, computed_acme, theme="nope")
+
+
+def test_catalogue_prices_convert_to_the_assessments_currency_by_formula(tmp_path, tmp_project):
+    data = variant("bluebird", **{"assessment.currency": "EUR",
+                                  "assessment.usd_to_currency": {"value": 0.9, "as_of": "2026-11-01"}})
+    tmp_project.compute(data)
+    c = compute(tmp_project.project, "bluebird")
+    path = tmp_path / "bluebird-eur.xlsx"
+    path.write_bytes(workbook_bytes(c))
+    workbook = Recalculated(path)
+    assert '"€"#,##0' in workbook.cells["Summary"]["D3"].number_format
+    names = headline_names(c.results)
+    rate = ("Inputs", workbook.input_address("assessment.usd_to_currency"))
+    got = workbook.names(names, {rate: 0.9})
+    for name in names:
+        assert_close(got[name], expected(c.results, name), name)
+    doubled = tmp_project.compute(variant("bluebird", **{"assessment.currency": "EUR",
+                                                         "assessment.usd_to_currency": {"value": 1.8, "as_of": "2026-11-01"}}))
+    got = workbook.names(names, {rate: 1.8})
+    for name in names:
+        assert_close(got[name], expected(doubled, name), f"at twice the rate: {name}")
