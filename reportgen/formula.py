@@ -152,6 +152,9 @@ class Span(Expr):
 
     def text(self, sheet: str) -> str:
         first, last = self.cells[0], self.cells[-1]
+        rows, cols = last.row - first.row + 1, last.col - first.col + 1
+        if rows * cols != len(self.cells) or min(rows, cols) != 1 or len({c.sheet for c in self.cells}) != 1:
+            raise ValueError(f"cells from {first.address()} to {last.address()} are not one row or column")
         return first.text(sheet) + ":" + last.address()
 
     def numbers(self) -> list[float]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import io
-import logging
 
 import openpyxl
 import pytest
@@ -31,7 +30,6 @@ class Recalculated:
     """A written workbook loaded into the `formulas` engine, which recalculates it from its formulas alone."""
 
     def __init__(self, path):
-        logging.getLogger("formulas").setLevel(logging.ERROR)
         self.book = path.name
         self.model = formulas.ExcelModel().loads(str(path)).finish()
         self.cells = openpyxl.load_workbook(path)
@@ -268,3 +266,17 @@ def test_catalogue_prices_convert_to_the_assessments_currency_by_formula(tmp_pat
     got = workbook.names(names, {rate: 1.8})
     for name in names:
         assert_close(got[name], expected(doubled, name), f"at twice the rate: {name}")
+
+
+def test_a_customer_on_a_managed_service_over_five_years(tmp_path, tmp_project):
+    """The current option need not come first, nor be self-run; the horizon shapes the sheets."""
+    data = variant("bluebird", **{"assessment.current_option": "msk", "assessment.horizon_years": 5,
+                                  "assessment.options": ["confluent_cloud", "msk", "confluent_platform", "self_managed_kafka"],
+                                  "assessment.proposed_option": "confluent_platform"})
+    results = tmp_project.compute(data)
+    path = tmp_path / "bluebird-msk.xlsx"
+    path.write_bytes(workbook_bytes(compute(tmp_project.project, "bluebird")))
+    names = headline_names(results)
+    got = Recalculated(path).names(names)
+    for name in names:
+        assert_close(got[name], expected(results, name), name)
