@@ -74,15 +74,16 @@ def compute(c, customer=None, all=False):
             "force": "with --all: rebuild every customer",
             "workers": "with --all: parallel worker processes (default: one per core)",
             "theme": "the brand: a folder in templates/themes/ (default: default)",
-            "format": "pdf, html or both (default: both)",
+            "format": "pdf, html, xlsx (the live-formula workbook), both (pdf and html) or all (default)",
             "paper": "a4 or letter (default: a4)"})
-def report(c, customer=None, all=False, force=False, workers=0, theme="default", format="both", paper="a4"):
-    """Validate, compute, draw and render: output/<slug>/<slug>-kafka-tco-assessment.pdf and .html."""
+def report(c, customer=None, all=False, force=False, workers=0, theme="default", format="all", paper="a4"):
+    """Validate, compute, draw and render: the PDF, the HTML and the live-formula workbook of each customer."""
     from reportgen.build import Settings, build_many
 
-    formats = {"both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",)}
+    formats = {"all": ("pdf", "html", "xlsx"), "both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",),
+               "xlsx": ("xlsx",)}
     if format not in formats:
-        raise Exit(f"--format must be pdf, html or both, not {format!r}", code=2)
+        raise Exit(f"--format must be one of {', '.join(formats)}, not {format!r}", code=2)
     if paper not in ("a4", "letter"):
         raise Exit(f"--paper must be a4 or letter, not {paper!r}", code=2)
     slugs = _slugs(customer, all)
@@ -92,7 +93,7 @@ def report(c, customer=None, all=False, force=False, workers=0, theme="default",
     print(outcome_table(outcomes))
     if not all and outcomes[0].status == "built":
         for path in outcomes[0].files:
-            if path.endswith((".pdf", ".html", "results.json")):
+            if path.endswith((".pdf", ".html", ".xlsx", "results.json")):
                 print(f"  wrote {Path(path).relative_to(PROJECT.root)}")
         stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcomes[0].stages.items())
         print(f"  stages: {stages}")

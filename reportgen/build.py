@@ -52,7 +52,7 @@ def entry_digest(catalogue: Catalogue, key: str) -> str | None:
 class Settings:
     """What a build was asked for: part of the fingerprint, since it changes the output."""
     theme: str = "default"
-    formats: tuple[str, ...] = ("pdf", "html")
+    formats: tuple[str, ...] = ("pdf", "html", "xlsx")
     paper: str = "a4"
 
     def record(self) -> dict:

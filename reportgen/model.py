@@ -347,9 +347,8 @@ class Model:
     def migration(self, option_id: str, current_year_1: dict):
         if option_id == self.current:
             return 0.0
-        with self.v.tracking():
-            fte_months = self.opt(option_id, "migration_fte_months")
-            dual_run = self.opt(option_id, "dual_run_months")
+        fte_months = self.opt(option_id, "migration_fte_months")
+        dual_run = self.opt(option_id, "dual_run_months")
         run_rate = _total(current_year_1["infrastructure"]) + _total(current_year_1["service_charges"])
         return fte_months / MONTHS_PER_YEAR * self.loaded_cost_in(1) + dual_run / MONTHS_PER_YEAR * run_rate
 
@@ -442,7 +441,9 @@ def evaluate(a: Assessment, v: Values) -> dict:
         options = {}
         for option_id, option in computed.items():
             is_current = option_id == model.current
-            migration = model.migration(option_id, current_year_1)
+            with model.v.tracking() as migration_keys:
+                migration = model.migration(option_id, current_year_1)
+            option["hard_keys"] |= migration_keys
             comparison = compare(option, current, migration, model.discount_rate, is_current)
             months = model.months_to_production(option_id)
             months_saved = model.months_to_production(model.current) - months

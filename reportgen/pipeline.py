@@ -139,6 +139,8 @@ def new_assessment(project: Project, slug: str, name: str, today, catalogue: Cat
         path.unlink()
         raise
     return path
+
+
 @dataclass
 class Stages:
     """Wall time per stage of one run, in seconds, in the order the stages ran."""

@@ -17,8 +17,9 @@ from .render import Site, metadata_date, render_html, render_pdf
 from .scenario import catalogue_values, resolve
 from .theme import load_theme
 from .view import build_view
+from .workbook import build_workbook
 
-FORMATS = ("pdf", "html")
+FORMATS = ("pdf", "html", "xlsx")
 PAPERS = ("a4", "letter")
 
 
@@ -42,9 +43,18 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     """Every output file of the report except results.json, by its path in the customer's output folder."""
     unknown = [f for f in formats if f not in FORMATS] + ([paper] if paper not in PAPERS else [])
     if unknown or not formats:
-        raise ReportgenError(f"unknown format or paper {', '.join(unknown) or '(none)'}; formats: pdf, html; paper: a4, letter")
+        raise ReportgenError(f"unknown format or paper {', '.join(unknown) or '(none)'}; "
+                             f"formats: {', '.join(FORMATS)}; paper: {', '.join(PAPERS)}")
     results, assessment = computed.results, computed.assessment
     theme = load_theme(project.templates, theme_id)
+    outputs: dict[str, bytes] = {}
+    if "xlsx" in formats:
+        with stages.stage("workbook"):
+            values = catalogue_values(resolve(assessment), catalogue)
+            outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = build_workbook(
+                assessment, results, values, theme.colors)
+    if not {"pdf", "html"} & set(formats):
+        return outputs
     with stages.stage("charts"):
         charts = draw_charts(results, theme)
     with stages.stage("html"):
@@ -65,7 +75,6 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
                 mounts={"theme/": theme.folder, "style/": project.templates / "report", "customer/": project.inputs},
                 memory=memory)
     name = report_name(results["customer"]["slug"])
-    outputs: dict[str, bytes] = {}
     if "pdf" in formats:
         with stages.stage("pdf"):
             outputs[f"{name}.pdf"] = render_pdf(html, site, created, (f"{assessment.customer.slug}.json", computed.input_bytes))

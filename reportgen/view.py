@@ -28,7 +28,6 @@ DEFAULTED_ASSUMPTIONS = {("organization", "loaded_cost_per_fte_per_year"): "load
                          ("organization", "working_hours_per_year"): "working_hours_per_year",
                          ("assessment", "discount_rate"): "discount_rate",
                          ("risk", "breach_cost"): "breach_cost"}
-UNTRACKED_OPTION_KEYS = ("months_to_production", "migration_fte_months", "dual_run_months")
 CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
                "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
 
@@ -72,17 +71,9 @@ def _entry_row(entry: Entry, results: dict) -> dict:
             "note": entry.note}
 
 
-def catalogue_rows(results: dict, assessment: Assessment, values: Values) -> dict:
-    """Every catalogue value the results depend on (assumptions, price book, options), and their sources numbered once."""
-    keys: set[str] = set()
-    for option_id, option in results["options"].items():
-        keys.update(option["catalogue_keys"]["hard"], option["catalogue_keys"]["risk"])
-        keys.update(k for k in (f"options.{option_id}.{name}" for name in UNTRACKED_OPTION_KEYS)
-                    if k in values.catalogue.entries and not (option_id == results["current_option"]
-                                                              and k.endswith("months_to_production")))
-    for (group, name), assumption in DEFAULTED_ASSUMPTIONS.items():
-        if getattr(getattr(assessment, group), name) is None:
-            keys.add(f"assumptions.{assumption}")
+def catalogue_rows(results: dict, values: Values) -> dict:
+    """Every catalogue value the run read (assumptions, price book, options), and their sources numbered once."""
+    keys = set(results["catalogue_used"])
     order = {"assumptions": 0, "price_book": 1, "options": 2}
     option_rank = {o: i for i, o in enumerate(results["option_order"])}
 
@@ -426,7 +417,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "roi": _roi_columns(results),
         "capabilities": _capabilities(results, values),
         "inputs": input_rows(assessment),
-        "catalogue": catalogue_rows(results, assessment, values),
+        "catalogue": catalogue_rows(results, values),
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,
     }

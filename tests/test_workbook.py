@@ -1,0 +1,282 @@
+"""The workbook: recalculated by an independent engine (`formulas`), it gives results.json's figures."""
+
+from __future__ import annotations
+
+import copy
+import io
+
+import openpyxl
+import pytest
+
+from reportgen.catalogue import load_catalogue
+from reportgen.pipeline import Project, compute, report
+from reportgen.theme import load_theme
+from reportgen.problems import ReportgenError
+from reportgen.scenario import catalogue_values, resolve
+from reportgen.workbook import COMPUTED_SHEETS, QUOTED_RANGES, SHEET_ORDER, build_workbook
+
+from .conftest import EXAMPLES, ROOT, variant
+
+formulas = pytest.importorskip("formulas")
+METRICS = ("tco_hard", "savings", "savings_pct", "roi", "npv", "payback_months")
+TOLERANCE = 1e-4  # 0.01 %
+
+
+def workbook_bytes(computed) -> bytes:
+    values = catalogue_values(resolve(computed.assessment), load_catalogue())
+    return build_workbook(computed.assessment, computed.results, values)
+
+
+class Recalculated:
+    """A written workbook loaded into the `formulas` engine, which recalculates it from its formulas alone."""
+
+    def __init__(self, path):
+        self.book = path.name
+        self.model = formulas.ExcelModel().loads(str(path)).finish()
+        self.cells = openpyxl.load_workbook(path)
+
+    def names(self, names, changes: dict | None = None) -> dict:
+        """The values of defined names, after setting the given {(sheet, address): value} cells."""
+        inputs = {f"'[{self.book}]{sheet.upper()}'!{address}": value for (sheet, address), value in (changes or {}).items()}
+        outputs = [f"'[{self.book}]'!{name.upper()}" for name in names]
+        solution = self.model.calculate(inputs=inputs, outputs=outputs)
+        return {name: _scalar(solution[output].value[0][0]) for name, output in zip(names, outputs)}
+
+    def cell(self, sheet: str, address: str, changes: dict | None = None):
+        inputs = {f"'[{self.book}]{s.upper()}'!{a}": value for (s, a), value in (changes or {}).items()}
+        output = f"'[{self.book}]{sheet.upper()}'!{address}"
+        return _scalar(self.model.calculate(inputs=inputs, outputs=[output])[output].value[0][0])
+
+    def input_address(self, key: str) -> str:
+        rows = self.cells["Inputs"].iter_rows(min_col=1, max_col=1)
+        return next(f"C{cell.row}" for (cell,) in rows if cell.value == key)
+
+    def cost_address(self, option_name: str, category: str, part: str, year: int) -> str:
+        """Where Costs by year holds one part of one option's costs in one year."""
+        sheet = self.cells["Costs by year"]
+        year_col = next(c.column_letter for c in sheet[2] if c.value == f"Year {year}")
+        in_block = False
+        for row in sheet.iter_rows(min_col=1, max_col=2):
+            if row[0].value and str(row[0].value).startswith(option_name):
+                in_block = True
+            elif in_block and row[0].value == category and row[1].value == part:
+                return f"{year_col}{row[0].row}"
+        raise AssertionError(f"no {category} {part} for {option_name}")
+
+
+def _scalar(value):
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def assert_close(got, expected, what: str) -> None:
+    if expected is None:
+        assert not isinstance(got, float), f"{what}: expected n/a, the workbook gives {got}"
+    else:
+        assert isinstance(got, float), f"{what}: expected {expected}, the workbook gives {got!r}"
+        assert got == pytest.approx(expected, rel=TOLERANCE, abs=1e-6), what
+
+
+@pytest.fixture(scope="module")
+def computed():
+    catalogue = load_catalogue()
+    return {slug: compute(Project(ROOT), slug, catalogue) for slug in EXAMPLES}
+
+
+@pytest.fixture(scope="module")
+def written(computed, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("workbooks")
+    paths = {}
+    for slug, c in computed.items():
+        paths[slug] = folder / f"{slug}.xlsx"
+        paths[slug].write_bytes(workbook_bytes(c))
+    return paths
+
+
+class Engines(dict):
+    """Recalculated workbooks by slug, each loaded on first use (loading is the slow part)."""
+
+    def __init__(self, written: dict):
+        super().__init__()
+        self.written = written
+
+    def __missing__(self, slug: str) -> Recalculated:
+        self[slug] = Recalculated(self.written[slug])
+        return self[slug]
+
+
+@pytest.fixture(scope="module")
+def recalculated(written) -> Engines:
+    return Engines(written)
+
+
+def headline_names(results: dict) -> list[str]:
+    return ["cost_per_incident", "impacted_engineers"] + [f"{m}_{o}" for o in results["options"] for m in METRICS]
+
+
+def expected(results: dict, name: str):
+    if name in ("cost_per_incident", "impacted_engineers"):
+        return results[name]
+    option = next(o for o in results["options"] if name.endswith("_" + o) and name[: -len(o) - 1] in METRICS)
+    return results["options"][option][name[: -len(option) - 1]]
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_recalculated_names_equal_results(slug, computed, written, recalculated):
+    results = computed[slug].results
+    names = headline_names(results)
+    got = recalculated[slug].names(names)
+    for name in names:
+        assert_close(got[name], expected(results, name), f"{slug}: {name}")
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_cached_values_equal_results(slug, computed, written):
+    """Viewers that do not recalculate show the model's figures."""
+    results = computed[slug].results
+    book = openpyxl.load_workbook(written[slug], data_only=True)
+    for name in headline_names(results):
+        (sheet, address), = book.defined_names[name].destinations
+        value = book[sheet][address.replace("$", "")].value
+        assert_close(_scalar(value), expected(results, name), f"{slug}: cached {name}")
+
+
+def test_changing_incidents_moves_incident_cost_as_compute_does(computed, written, recalculated, tmp_project):
+    acme = recalculated["acme"]
+    before = computed["acme"].results
+    after = tmp_project.compute(variant("acme", **{"risk.incidents_per_year": 9}))
+    change = {("Inputs", acme.input_address("risk.incidents_per_year")): 9}
+    names = ["cost_per_incident"] + [f"savings_{o}" for o in before["options"]]
+    got = acme.names(names, change)
+    assert got["cost_per_incident"] == pytest.approx(before["cost_per_incident"], rel=TOLERANCE)
+    for option_id, option in before["options"].items():
+        address = acme.cost_address(option["name"], "Risk", "incidents", 1)
+        moved = acme.cell("Costs by year", address, change) - acme.cell("Costs by year", address)
+        expected_move = after["options"][option_id]["years"][1]["risk"]["incidents"] - option["years"][1]["risk"]["incidents"]
+        assert moved == pytest.approx(expected_move, rel=TOLERANCE), option_id
+        assert moved != 0
+        assert_close(got[f"savings_{option_id}"], after["options"][option_id]["savings"], f"savings_{option_id}")
+
+
+def test_changing_platform_fte_moves_savings_as_compute_does(computed, written, recalculated, tmp_project):
+    acme = recalculated["acme"]
+    after = tmp_project.compute(variant("acme", **{"baseline.platform_fte": 9}))
+    names = [f"{m}_{o}" for o in after["options"] for m in ("savings", "roi", "npv", "payback_months")]
+    got = acme.names(names, {("Inputs", acme.input_address("baseline.platform_fte")): 9})
+    for name in names:
+        assert_close(got[name], expected(after, name), name)
+    proposed = after["proposed_option"]
+    assert got[f"savings_{proposed}"] != pytest.approx(computed["acme"].results["options"][proposed]["savings"])
+
+
+def quoted_cells(book) -> set[tuple[str, str]]:
+    if QUOTED_RANGES not in book.defined_names:
+        return set()
+    (sheet, span), = book.defined_names[QUOTED_RANGES].destinations
+    return {(sheet, cell.coordinate) for row in book[sheet][span.replace("$", "")] for cell in row}
+
+
+def assert_computed_sheets_hold_no_constants(book) -> None:
+    exempt = quoted_cells(book)
+    for name in COMPUTED_SHEETS:
+        for row in book[name].iter_rows():
+            for cell in row:
+                if cell.value is None or (name, cell.coordinate) in exempt:
+                    continue
+                assert cell.data_type in ("f", "s"), f"{name}!{cell.coordinate} holds the constant {cell.value!r}"
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_computed_sheets_hold_only_formulas_and_labels(slug, written):
+    book = openpyxl.load_workbook(written[slug])
+    assert book.sheetnames == list(SHEET_ORDER)
+    assert_computed_sheets_hold_no_constants(book)
+    formulas_in = lambda name: sum(c.data_type == "f" for row in book[name].iter_rows() for c in row)
+    assert all(formulas_in(name) > 10 for name in COMPUTED_SHEETS)
+
+
+def test_simulation_ranges_are_quoted_as_values_and_named(computed):
+    c = copy.deepcopy(computed["acme"])
+    for option in c.results["options"].values():
+        option["range"] = {"trials": 100, "savings": {"p10": 1.0, "p50": 2.0, "p90": 3.0},
+                           "savings_pct": {"p10": 0.1, "p50": 0.2, "p90": 0.3},
+                           "roi": {"p10": None, "p50": None, "p90": None}, "probability_of_savings": 0.75}
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(c)))
+    quoted = quoted_cells(book)
+    numbers = [book[s][a].value for s, a in quoted if book[s][a].data_type == "n"]
+    assert sorted(set(numbers)) == [0.1, 0.2, 0.3, 0.75, 1.0, 2.0, 3.0]
+    assert_computed_sheets_hold_no_constants(book)
+
+
+def test_customer_text_is_written_as_text(tmp_project):
+    hostile = ["=HYPERLINK(\"http://example.com\",\"x\")", "+1+1", "-2", "@SUM(A1)"]
+    data = variant("acme", **{"customer.name": hostile[0]})
+    for cluster, name in zip(data["clusters"], hostile[1:]):
+        cluster["name"] = name
+    tmp_project.compute(data)
+    c = compute(tmp_project.project, "acme")
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(c)))
+    found = {text: 0 for text in hostile}
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert not any(text in str(cell.value) for text in hostile), cell.coordinate
+                elif cell.value in found:
+                    assert cell.data_type == "s"
+                    found[cell.value] += 1
+    assert all(found.values()), found
+
+
+def test_report_writes_the_workbook_alone_with_the_themes_colours(tmp_project):
+    tmp_project.write(variant("acme"))
+    (tmp_project.root / "templates").symlink_to(ROOT / "templates")
+    made = report(tmp_project.project, "acme", formats=("xlsx",))
+    path = tmp_project.root / "output/acme/acme-kafka-tco-model.xlsx"
+    assert path in made.files
+    assert sorted(p.name for p in path.parent.iterdir()) == ["acme-kafka-tco-model.xlsx", "inputs.json", "results.json"]
+    book = openpyxl.load_workbook(path)
+    summary = book["Summary"]
+    primary = load_theme(ROOT / "templates", "default").colors["primary"]
+    assert summary["A2"].fill.fgColor.rgb.endswith(primary.lstrip("#").upper())
+    for sheet in book:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage  # width: 1, the default
+    assert summary.freeze_panes == "B3"
+    assert '"$"#,##0' in summary["D3"].number_format
+    with pytest.raises(ReportgenError, match="nope"):
+        report(tmp_project.project, "acme", "nope", formats=("xlsx",))
+
+
+def test_catalogue_prices_convert_to_the_assessments_currency_by_formula(tmp_path, tmp_project):
+    data = variant("bluebird", **{"assessment.currency": "EUR",
+                                  "assessment.usd_to_currency": {"value": 0.9, "as_of": "2026-11-01"}})
+    tmp_project.compute(data)
+    c = compute(tmp_project.project, "bluebird")
+    path = tmp_path / "bluebird-eur.xlsx"
+    path.write_bytes(workbook_bytes(c))
+    workbook = Recalculated(path)
+    assert '"€"#,##0' in workbook.cells["Summary"]["D3"].number_format
+    names = headline_names(c.results)
+    rate = ("Inputs", workbook.input_address("assessment.usd_to_currency"))
+    got = workbook.names(names, {rate: 0.9})
+    for name in names:
+        assert_close(got[name], expected(c.results, name), name)
+    doubled = tmp_project.compute(variant("bluebird", **{"assessment.currency": "EUR",
+                                                         "assessment.usd_to_currency": {"value": 1.8, "as_of": "2026-11-01"}}))
+    got = workbook.names(names, {rate: 1.8})
+    for name in names:
+        assert_close(got[name], expected(doubled, name), f"at twice the rate: {name}")
+
+
+def test_a_customer_on_a_managed_service_over_five_years(tmp_path, tmp_project):
+    """The current option need not come first, nor be self-run; the horizon shapes the sheets."""
+    data = variant("bluebird", **{"assessment.current_option": "msk", "assessment.horizon_years": 5,
+                                  "assessment.options": ["confluent_cloud", "msk", "confluent_platform", "self_managed_kafka"],
+                                  "assessment.proposed_option": "confluent_platform"})
+    results = tmp_project.compute(data)
+    path = tmp_path / "bluebird-msk.xlsx"
+    path.write_bytes(workbook_bytes(compute(tmp_project.project, "bluebird")))
+    names = headline_names(results)
+    got = Recalculated(path).names(names)
+    for name in names:
+        assert_close(got[name], expected(results, name), name)
