@@ -27,6 +27,11 @@ def _plain_branch(spec: dict) -> dict:
     return spec
 
 
+def maximum(model: str, field: str):
+    """The largest value the schema accepts for `model.field`."""
+    return _plain_branch(SCHEMA["$defs"][model]["properties"][field])["maximum"]
+
+
 def number(model: str, field: str):
     """Any value the schema accepts for `model.field`, bounds included."""
     spec = _plain_branch(SCHEMA["$defs"][model]["properties"][field])

@@ -96,7 +96,8 @@ SCHEMA_RULES = {
     "range without high": ({"baseline.platform_fte": {"low": 4, "likely": 6}}, "baseline.platform_fte.high",
                            '"platform_fte"', ("is required but missing",)),
     "range with an unknown key": ({"baseline.platform_fte": {"low": 4, "likely": 6, "high": 8, "mode": 6}},
-                                  "baseline.platform_fte.mode", '"mode"', ("'mode' is not a known key",)),
+                                  "baseline.platform_fte.mode", '"mode"',
+                                  ("'mode' is not a known key", "allowed here: low, likely, high")),
     "proposed option equal to the current one": (
         {"assessment.proposed_option": "self_managed_kafka"}, "assessment.proposed_option", '"proposed_option"',
         ("the same as current_option", "a different option")),
