@@ -1,4 +1,4 @@
-"""Checks of an assessment against the catalogue: option ids, instance types, override keys.
+"""Checks of an assessment against the catalogue: option ids, instance types, override keys, the logo.
 
 They read the raw JSON (not the validated model) so that they run even when the schema already
 found problems: the user gets every problem in one run.
@@ -6,9 +6,12 @@ found problems: the user gets every problem in one run.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterator
 from difflib import get_close_matches
 from pathlib import Path as FsPath
+from xml.parsers import expat
 
 from .catalogue import Catalogue
 from .jsonparse import Path
@@ -22,7 +25,18 @@ SCALED_BY_FACTOR = {
     ("risk", "planned_downtime_hours_per_year"): "planned_downtime_factor",
     ("risk", "breach_probability_per_year"): "breach_factor",
 }
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+# catalogue values the model divides by, with the least an override may set (in the entry's unit)
+DIVISOR_MINIMUMS = {".sustained_write_mbps": 1, ".max_partition_replicas": 1, ".target_utilization": 0.05,
+                    ".ingress_limit_mbps": 1, ".egress_limit_mbps": 1, ".partition_limit": 1,
+                    ".ingress_per_unit_mbps": 1, ".egress_per_unit_mbps": 1, ".partitions_per_unit": 1,
+                    ".unplanned_to_planned_cost_ratio": 0.01, ".working_hours_per_year": 100}
+
+LOGO_KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
+LOGO_MAGIC = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
+MAX_LOGO_BYTES = 2_000_000
+MAX_LOGO_PIXELS = 16_000_000
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 
 def _suggest(word: str, choices) -> str:
@@ -30,7 +44,8 @@ def _suggest(word: str, choices) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
-def _get(data, *path):
+def value_at(data, *path):
+    """The raw JSON value at `path`, or None where the path does not exist."""
     for part in path:
         if isinstance(data, dict) and isinstance(part, str):
             data = data.get(part)
@@ -41,68 +56,111 @@ def _get(data, *path):
     return data
 
 
-def _high(value):
-    """The largest value a number or range can take, or None when it is not numeric."""
+def _numeric(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _end(value, end: str):
+    """The `end` ("low" or "high") a number or range can take, or None when it is not numeric."""
     if isinstance(value, dict):
-        value = value.get("high")
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        value = value.get(end)
+    return value if _numeric(value) else None
 
 
-def catalogue_problems(data: dict, catalogue: Catalogue, project_root: FsPath) -> Iterator[tuple[Path, str]]:
-    """Yield (JSON path, message) for every way `data` contradicts the catalogue."""
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a range {...}"
+    if isinstance(value, str):
+        return f'the text "{value[:40]}"'
+    return f"{value:g}" if _numeric(value) else "a list or null"
+
+
+def _option_problems(data: dict, catalogue: Catalogue) -> Iterator[tuple[Path, str]]:
     options = catalogue.options
     known = ", ".join(options)
-    current = _get(data, "assessment", "current_option")
-    current = current if isinstance(current, str) else "self_managed_kafka"
     for field in ("current_option", "proposed_option"):
-        value = _get(data, "assessment", field)
+        value = value_at(data, "assessment", field)
         if isinstance(value, str) and value not in options:
             yield ("assessment", field), f"unknown option '{value}'; {_suggest(value, options)}known options: {known}"
-    listed = _get(data, "assessment", "options")
+    listed = value_at(data, "assessment", "options")
     for i, value in enumerate(listed if isinstance(listed, list) else []):
         if isinstance(value, str) and value not in options:
             yield ("assessment", "options", i), f"unknown option '{value}'; {_suggest(value, options)}known options: {known}"
-    region = _get(data, "customer", "region")
+
+
+def _instance_problems(data: dict, catalogue: Catalogue) -> Iterator[tuple[Path, str]]:
+    region = value_at(data, "customer", "region")
     if isinstance(region, str) and region != catalogue.region:
         yield ("customer", "region"), f"no price book for region '{region}'; the catalogue has '{catalogue.region}'"
-
     for field in ("broker_instance", "controller_instance"):
-        value = _get(data, "baseline", field)
+        value = value_at(data, "baseline", field)
         if isinstance(value, str) and value not in catalogue.instances:
             yield ("baseline", field), (f"unknown instance type '{value}'; {_suggest(value, catalogue.instances)}"
                                         f"the price book has: {', '.join(catalogue.instances)}")
-    broker = _get(data, "baseline", "broker_instance") or "m5.xlarge"
+    broker = value_at(data, "baseline", "broker_instance")
+    broker = broker if isinstance(broker, str) else "m5.xlarge"
+    if broker not in catalogue.instances:
+        return
+    listed = value_at(data, "assessment", "options")
     for option_id in listed if isinstance(listed, list) else []:
-        option = options.get(option_id) if isinstance(option_id, str) else None
+        option = catalogue.options.get(option_id) if isinstance(option_id, str) else None
         if option and option.pricing == "provisioned_service" and broker not in catalogue.broker_sizes(option_id):
             yield ("baseline", "broker_instance"), (
                 f"{option.name} is sized with the same broker type as the baseline, but offers no '{broker}' brokers; "
                 f"choose one of {', '.join(catalogue.broker_sizes(option_id))} or leave {option_id} out of options")
 
-    overrides = _get(data, "overrides")
-    for key, value in (overrides.items() if isinstance(overrides, dict) else ()):
+
+def _override_problems(overrides: dict, catalogue: Catalogue) -> Iterator[tuple[Path, str]]:
+    for key, value in overrides.items():
         entry = catalogue.entries.get(key)
         if entry is None:
             yield ("overrides", key), (f"unknown catalogue key '{key}'; {_suggest(key, catalogue.entries)}"
                                        "Appendix A of a report lists every key")
         elif isinstance(entry.value, bool) != isinstance(value, bool):
-            kind = "true or false" if isinstance(entry.value, bool) else "a number"
-            yield ("overrides", key), f"found {value!r}; expected {kind} ({entry.unit})"
-        elif entry.is_share and (_high(value) or 0) > 1:
-            yield ("overrides", key), f"found {_high(value)}; expected a share from 0 to 1 ({entry.unit})"
+            kind = "true or false" if isinstance(entry.value, bool) else "a number or a range"
+            yield ("overrides", key), f"found {_shown(value)}; expected {kind} ({entry.unit})"
+        elif entry.is_share and (_end(value, "high") or 0) > 1:
+            yield ("overrides", key), f"found {_shown(_end(value, 'high'))}; expected a share from 0 to 1 ({entry.unit})"
+        else:
+            minimum = next((m for suffix, m in DIVISOR_MINIMUMS.items() if key.endswith(suffix)), None)
+            low = _end(value, "low")
+            if minimum is not None and low is not None and low < minimum:
+                yield ("overrides", key), (f"found {low:g}; expected at least {minimum:g} ({entry.unit}): the model "
+                                           f"divides by it (the catalogue has {entry.value:g})")
 
-    if current in options:
-        def factor(name: str):
-            key = f"options.{current}.{name}"
-            value = _get(overrides, key) if isinstance(overrides, dict) and key in overrides else None
-            return _high(value) if value is not None else catalogue.entries[key].value
-        for path, name in SCALED_BY_FACTOR.items():
-            observed = _high(_get(data, *path))
-            if observed and factor(name) == 0:
-                yield path, (f"is {observed} under {options[current].name}, whose catalogue {name} is 0 "
-                             f"(it should then be 0); give 0, or override options.{current}.{name}")
 
-    logo = _get(data, "customer", "logo")
+def _factor_problems(data: dict, catalogue: Catalogue, overrides: dict) -> Iterator[tuple[Path, str]]:
+    """Observations under the current option must be consistent with its factors (MODEL.md section 3)."""
+    current = value_at(data, "assessment", "current_option")
+    current = current if isinstance(current, str) else "self_managed_kafka"
+    if current not in catalogue.options:
+        return
+    for path, name in SCALED_BY_FACTOR.items():
+        key = f"options.{current}.{name}"
+        if key not in catalogue.entries:
+            continue
+        factor = overrides.get(key, catalogue.entries[key].value)
+        low, high = _end(factor, "low"), _end(factor, "high")
+        observed = _end(value_at(data, *path), "high")
+        if high == 0 and observed:
+            yield path, (f"is {observed:g} under {catalogue.options[current].name}, whose catalogue {name} is 0, "
+                         f"so it must be 0 (nothing to scale from); give 0, or override {key}")
+        elif low == 0 and high:
+            yield ("overrides", key), (f"ranges from 0 to {high:g}; the current option's {name} scales the "
+                                       "customer's observations, so it is either exactly 0 or above 0 throughout")
+
+
+def catalogue_problems(data: dict, catalogue: Catalogue, project_root: FsPath) -> Iterator[tuple[Path, str]]:
+    """Yield (JSON path, message) for every way `data` contradicts the catalogue or names an unusable logo."""
+    yield from _option_problems(data, catalogue)
+    yield from _instance_problems(data, catalogue)
+    overrides = value_at(data, "overrides")
+    overrides = overrides if isinstance(overrides, dict) else {}
+    yield from _override_problems(overrides, catalogue)
+    yield from _factor_problems(data, catalogue, overrides)
+    logo = value_at(data, "customer", "logo")
     if isinstance(logo, str):
         problem = logo_problem(logo, project_root)
         if problem:
@@ -110,19 +168,96 @@ def catalogue_problems(data: dict, catalogue: Catalogue, project_root: FsPath) -
 
 
 def logo_problem(logo: str, project_root: FsPath) -> str | None:
-    """Why a logo path may not be used, or None: it must be a file under the project."""
+    """Why a logo may not be used, or None: a small PNG, JPEG or safe SVG file under the project."""
     if "://" in logo or logo.startswith(("data:", "//")):
         return f"'{logo}' is a URL; give the path of an image file inside the project (nothing is downloaded)"
+    if "\x00" in logo:
+        return "contains a zero character; give the path of an image file inside the project"
     if FsPath(logo).is_absolute():
         return f"'{logo}' is an absolute path; give a path relative to the project folder"
     root = project_root.resolve()
     target = (root / logo).resolve()
     if not target.is_relative_to(root):
         return f"'{logo}' points outside the project folder; copy the logo into the project"
-    if target.suffix.lower() not in LOGO_SUFFIXES:
-        return f"'{logo}' is not a PNG, JPEG or SVG file"
+    kind = LOGO_KINDS.get(target.suffix.lower())
+    if kind is None:
+        return f"'{logo}' is not a .png, .jpg, .jpeg or .svg file"
     if not target.is_file():
-        return f"'{logo}' does not exist (paths are relative to {root})"
+        return f"'{logo}' does not exist or is not a file (paths are relative to {root})"
+    size = target.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        return f"'{logo}' is {size:,} bytes; a logo may be at most {MAX_LOGO_BYTES:,} bytes"
+    content = target.read_bytes()
+    problem = _svg_problem(content) if kind == "SVG" else _raster_problem(content, kind, target)
+    return f"'{logo}' {problem}" if problem else None
+
+
+def _raster_problem(content: bytes, kind: str, target: FsPath) -> str | None:
+    if not content.startswith(LOGO_MAGIC[kind]):
+        return f"is named as a {kind} image but its content is not {kind}; export the logo again as {kind}"
+    from PIL import Image  # a WeasyPrint dependency, imported only when a raster logo is checked
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(target, formats=[kind]) as image:
+                width, height = image.size
+                if width * height > MAX_LOGO_PIXELS:
+                    return f"is {width:,} x {height:,} pixels; a logo may have at most {MAX_LOGO_PIXELS:,} pixels"
+                image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return f"is not a readable {kind} image ({exc}); export the logo again as {kind}"
+    return None
+
+
+class _UnsafeSvg(Exception):
+    pass
+
+
+def _svg_problem(content: bytes) -> str | None:
+    """An SVG logo must be plain drawing: an <svg> root, no DTD, no scripts, no external references."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    elements: list[str] = []
+
+    def refuse(reason: str):
+        def handler(*_):
+            raise _UnsafeSvg(reason)
+        return handler
+
+    def start(tag: str, attributes: dict):
+        namespace, _, name = tag.rpartition(" ")
+        if not elements and (name != "svg" or namespace not in ("", SVG_NAMESPACE)):
+            raise _UnsafeSvg(f"has <{name}> as its root element; an SVG file starts with <svg>")
+        if name in ("script", "foreignObject", "iframe", "object", "embed"):
+            raise _UnsafeSvg(f"contains a <{name}> element")
+        for attribute, value in attributes.items():
+            local = attribute.rpartition(" ")[2]
+            if local.lower().startswith("on"):
+                raise _UnsafeSvg(f"contains an event handler ({local})")
+            if local == "href" and not value.strip().startswith("#"):
+                raise _UnsafeSvg("refers to another file or address (href)")
+            if _CSS_URL.search(value):
+                raise _UnsafeSvg("refers to another file or address (url(...))")
+        elements.append(name)
+
+    def text(data: str):
+        if elements and elements[-1] == "style" and (_CSS_URL.search(data) or "@import" in data):
+            raise _UnsafeSvg("has a style sheet that refers to another file or address")
+
+    parser.StartDoctypeDeclHandler = refuse("has a DOCTYPE (document type declaration)")
+    parser.EntityDeclHandler = refuse("declares an ENTITY")
+    parser.ExternalEntityRefHandler = refuse("refers to an external entity")
+    parser.ProcessingInstructionHandler = refuse("has a processing instruction such as <?xml-stylesheet?>")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda _: elements.pop()
+    parser.CharacterDataHandler = text
+    try:
+        parser.Parse(content, True)
+    except _UnsafeSvg as exc:
+        return f"is not a safe SVG logo: it {exc}; remove that from the file or use a PNG"
+    except expat.ExpatError as exc:
+        return f"is not an SVG image (not well-formed XML: {expat.errors.messages[exc.code]}, line {exc.lineno})"
     return None
 
 

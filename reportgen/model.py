@@ -434,7 +434,7 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
 def evaluate(a: Assessment, v: Values) -> dict:
     """Every option of the assessment, computed and compared with the current one."""
     model = Model(a, v)
-    with np.errstate(all="raise"):
+    with np.errstate(all="raise", under="ignore"):
         computed = {o: model.option_years(o) for o in a.assessment.options}
         current = computed[model.current]
         current_year_1 = current["years"][0]

@@ -45,7 +45,7 @@ class Project:
         return self.root / "output"
 
     def input_file(self, slug: str) -> Path:
-        if not SLUG.match(slug or "") or slug in NOT_CUSTOMERS:
+        if not SLUG.fullmatch(slug or "") or slug in NOT_CUSTOMERS:
             raise ReportgenError(f"'{slug}' is not a customer slug: use lowercase letters, digits and hyphens "
                                  "(the name of a file in inputs/ without .json), no paths")
         path = self.inputs / f"{slug}.json"
@@ -55,7 +55,7 @@ class Project:
         return path
 
     def customers(self) -> list[str]:
-        return sorted(p.stem for p in self.inputs.glob("*.json") if SLUG.match(p.stem) and p.stem not in NOT_CUSTOMERS)
+        return sorted(p.stem for p in self.inputs.glob("*.json") if SLUG.fullmatch(p.stem) and p.stem not in NOT_CUSTOMERS)
 
     @property
     def templates(self) -> Path:

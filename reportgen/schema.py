@@ -18,6 +18,14 @@ T = TypeVar("T")
 MAX_MONEY = 1e12
 
 
+class FieldError(ValueError):
+    """A rule across fields, raised by a model validator, located at `path` below the model."""
+
+    def __init__(self, message: str, *path: str | int):
+        super().__init__(message)
+        self.path = path
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, use_attribute_docstrings=True)
 
@@ -30,6 +38,8 @@ def _plain_text(text: str) -> str:
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") or char in "\u2028\u2029":
             raise ValueError(f"contains the invisible or control character U+{ord(char):04X}; remove it")
+    if not text.strip():
+        raise ValueError("is blank; write some text or leave the key out where it is optional")
     return text
 
 
@@ -43,6 +53,7 @@ def _iso_date(text: str) -> str:
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=False), AfterValidator(_plain_text)]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)]
+LogoPath = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_plain_text)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 OptionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$", max_length=64)]
 InstanceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+\.[a-z0-9]+$", max_length=32)]
@@ -63,7 +74,8 @@ class Range(Strict, Generic[T]):
     @model_validator(mode="after")
     def _ordered(self):
         if not self.low <= self.likely <= self.high:
-            raise ValueError(f"needs low <= likely <= high, found low {self.low}, likely {self.likely}, high {self.high}")
+            raise ValueError(f"needs low <= likely <= high, found low {self.low:g}, likely {self.likely:g}, "
+                             f"high {self.high:g}")
         return self
 
 
@@ -101,7 +113,7 @@ class Customer(Strict):
     """The customer's name as it appears on the cover."""
     slug: Slug
     """Lowercase letters, digits and hyphens; equal to the file's name; names the output folder."""
-    logo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    logo: LogoPath | None = None
     """Optional logo: a PNG, JPEG or SVG file, as a path relative to the project folder."""
     industry: Text | None = None
     """Optional industry, shown on the cover."""
@@ -134,15 +146,20 @@ class AssessmentInfo(Strict):
     @model_validator(mode="after")
     def _consistent(self):
         if self.currency != "USD" and self.usd_to_currency is None:
-            raise ValueError(f"the currency is {self.currency}, so usd_to_currency is needed, "
-                             'e.g. {"value": 0.92, "as_of": "2026-11-01"}')
-        if len(set(self.options)) != len(self.options):
-            raise ValueError("lists an option more than once in options")
+            raise FieldError(f"is {self.currency}, so usd_to_currency is needed to convert the catalogue's USD "
+                             'prices, e.g. "usd_to_currency": {"value": 0.92, "as_of": "2026-11-01"}', "currency")
+        if self.currency == "USD" and self.usd_to_currency is not None:
+            raise FieldError("is given, but the currency is USD: leave usd_to_currency out, or set the currency "
+                             "it converts to", "usd_to_currency")
+        for i, option in enumerate(self.options):
+            if option in self.options[:i]:
+                raise FieldError(f"lists '{option}' a second time; name each option once", "options", i)
         if self.proposed_option == self.current_option:
-            raise ValueError("proposed_option equals current_option; propose a different option")
+            raise FieldError(f"is '{self.proposed_option}', the same as current_option; the proposal must be "
+                             "a different option than the one the customer runs today", "proposed_option")
         missing = [o for o in (self.current_option, self.proposed_option) if o not in self.options]
         if missing:
-            raise ValueError(f"options must include the current and the proposed option; add {', '.join(missing)}")
+            raise FieldError(f"must include the current and the proposed option; add {', '.join(missing)}", "options")
         return self
 
 
@@ -196,9 +213,9 @@ class Baseline(Strict):
     """EC2 instance type of a KRaft controller."""
     controllers_per_cluster: Annotated[int, Field(ge=0, le=9)] = 3
     """Controllers per self-run cluster."""
-    target_utilization: ranged(Annotated[float, Field(gt=0, le=1)]) = 0.5
+    target_utilization: ranged(Annotated[float, Field(ge=0.05, le=1)]) = 0.5
     """Share of a broker's sustained write throughput used at peak."""
-    disk_utilization: ranged(Annotated[float, Field(gt=0, le=1)]) = 0.6
+    disk_utilization: ranged(Annotated[float, Field(ge=0.05, le=1)]) = 0.6
     """Share of provisioned disk filled by retained data."""
     tiered_storage: bool = False
     """Self-run Kafka keeps only recent data on broker disks and the rest in object storage."""
@@ -240,12 +257,20 @@ class Value(Strict):
     """Monthly business value of the streaming use cases once in production (0 = not quantified)."""
 
 
-Override = Union[bool, ranged(Annotated[float, Field(ge=0, le=MAX_MONEY)])]
+def _override_kind(value) -> str:
+    return "flag" if isinstance(value, bool) else _number_or_range(value)
+
+
+Override = Annotated[Union[Annotated[bool, Tag("flag")],
+                           Annotated[Annotated[float, Field(ge=0, le=MAX_MONEY)], Tag("number")],
+                           Annotated[Range[Annotated[float, Field(ge=0, le=MAX_MONEY)]], Tag("range")]],
+                     Discriminator(_override_kind)]
+"""A catalogue value: true or false for a yes/no entry, else a number or a range."""
 
 
 class Assessment(Strict):
     """One customer's assessment: everything the model needs that is not in the catalogue."""
-    schema_: str | None = Field(default=None, alias="$schema")
+    schema_: Annotated[str, StringConstraints(max_length=200)] | None = Field(default=None, alias="$schema")
     """Path of the JSON schema, for editors."""
     customer: Customer
     assessment: AssessmentInfo
@@ -262,7 +287,8 @@ class Assessment(Strict):
     @model_validator(mode="after")
     def _unique_cluster_names(self):
         names = [c.name for c in self.clusters]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"cluster names must be unique; repeated: {', '.join(duplicates)}")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise FieldError(f"'{name}' is already the name of clusters[{names.index(name)}]; "
+                                 "give every cluster a unique name", "clusters", i, "name")
         return self

@@ -81,7 +81,11 @@ def outcome_range(trials: dict, with_histogram: bool = False) -> dict:
     result = {"trials": int(savings.size), **{m: percentiles(trials[m]) for m in METRICS},
               "probability_of_savings": float(np.mean(savings > 0))}
     if with_histogram:
-        counts, edges = np.histogram(savings, bins=HISTOGRAM_BINS)
+        low, high = float(savings.min()), float(savings.max())
+        if high - low <= 1e-9 * max(1.0, abs(high)):  # one value: numpy cannot split so narrow a range
+            counts, edges = np.array([savings.size]), np.array([low, high])
+        else:
+            counts, edges = np.histogram(savings, bins=HISTOGRAM_BINS, range=(low, high))
         result["histogram"] = {"edges": edges.tolist(), "counts": counts.tolist()}
     return result
 
