@@ -103,7 +103,7 @@ def _message(error: dict, path: Path) -> str:
     if kind == "extra_forbidden":
         model, name = _model_at(path)
         model = Range if "range" in error["loc"] else model
-        allowed = [info.alias or n for n, info in model.model_fields.items()] if model else []
+        allowed = [info.alias or n for n, info in model.model_fields.items() if n != "comment"] if model else []
         return f"'{name}' is not a known key; {unknown_key_hint(str(name), allowed)}allowed here: {', '.join(allowed)}"
     for kinds, expected in _TYPES.items():
         if kind in kinds:
