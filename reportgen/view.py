@@ -29,6 +29,12 @@ DEFAULTED_ASSUMPTIONS = {("organization", "loaded_cost_per_fte_per_year"): "load
                          ("assessment", "discount_rate"): "discount_rate",
                          ("risk", "breach_cost"): "breach_cost"}
 UNTRACKED_OPTION_KEYS = ("months_to_production", "migration_fte_months", "dual_run_months")
+INPUT_GROUP_TITLES = {"assessment": "Assessment", "organization": "Organisation", "growth": "Growth",
+                      "baseline": "Today's platform", "risk": "Risk", "value": "Value"}
+LABEL_WORDS = {"fte": "FTE", "mbps": "MB/s", "az": "AZ", "gb": "GB", "sla": "SLA", "ttv": "TTV"}
+CLUSTER_COLUMNS = {"environment": "Environment", "ingress_mbps": "Ingress (MB/s)", "egress_mbps": "Egress (MB/s)",
+                   "peak_to_average": "Peak / average", "retention_days": "Retention (days)", "partitions": "Partitions",
+                   "replication_factor": "Replicas", "availability_zones": "Zones", "controllers": "Controllers"}
 CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
                "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
 
@@ -55,6 +61,12 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def humanise(name: str) -> str:
+    """A field or catalogue key in words: loaded_cost_per_fte_per_year -> Loaded cost per FTE per year."""
+    text = " ".join(LABEL_WORDS.get(word, word) for word in name.replace(".", ", ").split("_"))
+    return text[:1].upper() + text[1:]
+
+
 def key_label(key: str, results: dict) -> str:
     """A catalogue key in words: options.confluent_cloud.unit_hour -> Confluent Cloud: unit hour."""
     head, _, rest = key.partition(".")
@@ -66,8 +78,22 @@ def key_label(key: str, results: dict) -> str:
     return f"{prefix}: {rest.replace('_', ' ').replace('.', ', ')}"
 
 
+def _key_group(key: str, results: dict) -> tuple[str, str]:
+    """The group a catalogue key is listed under and its name within it: (Confluent Cloud, Unit hour)."""
+    head, _, rest = key.partition(".")
+    if head == "options":
+        option, _, rest = rest.partition(".")
+        return (results["options"][option]["short_name"] if option in results["options"] else option), humanise(rest)
+    if head == "price_book" and rest.startswith("instances."):
+        instance, _, name = rest.removeprefix("instances.").rpartition(".")
+        return "Price book", f"{instance}: {humanise(name)}"
+    return {"assumptions": "Assumptions", "price_book": "Price book"}.get(head, head), humanise(rest)
+
+
 def _entry_row(entry: Entry, results: dict) -> dict:
-    return {"key": entry.key, "label": key_label(entry.key, results), "value": entry.value, "unit": entry.unit,
+    group, item = _key_group(entry.key, results)
+    return {"key": entry.key, "label": key_label(entry.key, results), "group": group, "item": item,
+            "value": entry.value, "unit": entry.unit,
             "source": entry.source, "as_of": entry.as_of, "status": entry.status, "default": entry.default,
             "note": entry.note}
 
@@ -94,7 +120,10 @@ def catalogue_rows(results: dict, assessment: Assessment, values: Values) -> dic
     sources = list(dict.fromkeys(r["source"] for r in rows))
     for row in rows:
         row["source_number"] = sources.index(row["source"]) + 1
-    return {"rows": rows, "sources": sources}
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["group"], []).append(row)
+    return {"rows": rows, "groups": [{"title": t, "rows": r} for t, r in groups.items()], "sources": sources}
 
 
 def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
@@ -114,43 +143,68 @@ def _input_value(value) -> dict:
     return {"kind": "text", "text": str(value)}
 
 
-def input_rows(assessment: Assessment) -> list[dict]:
+def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dict]:
     """Every input of the model, its value (or range) and whether the customer gave it or a default applied."""
     rows = []
 
-    def walk(model: BaseModel, path: str, group: tuple):
-        for name, field in type(model).model_fields.items():
+    def add(group: str, path: str, name: str, value, given: bool, assumption: str | None = None):
+        if value is None:
+            shown = {"kind": "text", "text": "catalogue default" if assumption else "none"}
+        elif name in ("current_option", "proposed_option"):
+            shown = {"kind": "text", "text": option_names.get(value, value)}
+        else:
+            shown = _input_value(value)
+        rows.append({"group": group, "path": f"{path}.{name}", "field": name, "value": shown,
+                     "label": humanise(f"{path.partition('.')[2]}_{name}" if "." in path else name),
+                     "status": "customer" if given else "default"})
+
+    def walk(model: BaseModel, path: str, group: str):
+        for name in type(model).model_fields:
             if name == "comment":  # editors' notes, not inputs of the model
                 continue
             value = getattr(model, name)
-            label = f"{path}.{name}"
             if isinstance(value, BaseModel) and not isinstance(value, Range):
-                walk(value, label, group + (name,))
-                continue
-            given = name in model.model_fields_set
-            if value is None:
-                assumption = DEFAULTED_ASSUMPTIONS.get((group[0], name))
-                shown = {"kind": "text", "text": f"catalogue: assumptions.{assumption}" if assumption else "none"}
+                walk(value, f"{path}.{name}", group)
             else:
-                shown = _input_value(value)
-            rows.append({"path": label, "description": field.description or "", "value": shown,
-                         "status": "customer" if given else "default"})
+                add(group, path, name, value, name in model.model_fields_set, DEFAULTED_ASSUMPTIONS.get((group, name)))
 
     assumptions = assessment.assessment
     for name in ("horizon_years", "discount_rate", "currency", "current_option", "proposed_option"):
-        field = type(assumptions).model_fields[name]
-        value = getattr(assumptions, name)
-        shown = _input_value(value) if value is not None else {"kind": "text", "text": "catalogue: assumptions.discount_rate"}
-        rows.append({"path": f"assessment.{name}", "description": field.description or "", "value": shown,
-                     "status": "customer" if name in assumptions.model_fields_set else "default"})
+        add("assessment", "assessment", name, getattr(assumptions, name), name in assumptions.model_fields_set,
+            DEFAULTED_ASSUMPTIONS.get(("assessment", name)))
     for group in INPUT_GROUPS:
         value = getattr(assessment, group)
         if isinstance(value, list):
             for cluster in value:
-                walk(cluster, f"clusters[{cluster.name}]", (group,))
+                walk(cluster, f"clusters[{cluster.name}]", group)
         else:
-            walk(value, group, (group,))
+            walk(value, group, group)
     return rows
+
+
+def _two_columns(tables: list[dict]) -> list[list[dict]]:
+    """Tables in reading order split in two columns of about the same number of rows (the break before the middle)."""
+    sizes = [len(t["rows"]) + 2 for t in tables]
+    split = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
+    return [tables[:split], tables[split:]]
+
+
+def input_tables(rows: list[dict]) -> dict:
+    """Appendix A's inputs: one small table per group, and the clusters as one row each."""
+    groups: dict[str, list[dict]] = {}
+    clusters: dict[str, dict] = {}
+    for row in rows:
+        if row["group"] == "clusters":
+            cluster = row["path"].partition("]")[0].removeprefix("clusters[")
+            if row["field"] != "name":
+                clusters.setdefault(cluster, {})[row["field"]] = row
+        else:
+            groups.setdefault(row["group"], []).append(row)
+    tables = [{"title": INPUT_GROUP_TITLES[g], "rows": r} for g, r in groups.items()]
+    return {"columns": _two_columns(tables),
+            "cluster_columns": [(f, label) for f, label in CLUSTER_COLUMNS.items()
+                                if any(f in c for c in clusters.values())],
+            "clusters": [{"name": name, "cells": cells} for name, cells in clusters.items()]}
 
 
 def _capabilities(results: dict, values: Values) -> list[dict]:
@@ -205,18 +259,24 @@ def _sizing_rows(results: dict) -> list[dict]:
 
 
 def _category_year_table(results: dict) -> list[dict]:
-    """Per category, one row per option with its yearly amounts and total (year 0 only for migration)."""
+    """Per category, one row per option with its yearly amounts and total.
+
+    Migration happens in year 0 and nothing else does, so the cells that cannot hold an amount are
+    None (a dash) rather than a column of zeros.
+    """
     blocks = []
     for category in ("migration", "infrastructure", "service_charges", "people", "risk"):
         rows = []
         for option_id in results["option_order"]:
             option = results["options"][option_id]
-            amounts = [row["migration"] if category == "migration" else row[category]["total"] for row in option["years"]]
+            amounts = [(row["migration"] if category == "migration" else row[category]["total"])
+                       if (row["year"] == 0) == (category == "migration") else None for row in option["years"]]
+            shown = [a for a in amounts if a is not None]
             rows.append({"option": option["short_name"], "option_id": option_id, "years": amounts,
-                         "total": sum(amounts)})
+                         "total": sum(shown), "shown": shown})
         if any(r["total"] for r in rows):
             blocks.append({"category": CATEGORY_LABELS[category], "rows": rows,
-                           "rounding": any(rounding_differs(r["years"], r["total"]) for r in rows)})
+                           "rounding": any(rounding_differs(r["shown"], r["total"]) for r in rows)})
     return blocks
 
 
@@ -425,7 +485,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "monthly_benefit": resolved.value.monthly_benefit,
         "roi": _roi_columns(results),
         "capabilities": _capabilities(results, values),
-        "inputs": input_rows(assessment),
+        "inputs": input_tables(input_rows(assessment, {o: results["options"][o]["short_name"] for o in results["option_order"]})),
         "catalogue": catalogue_rows(results, assessment, values),
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,
