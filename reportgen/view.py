@@ -35,6 +35,8 @@ LABEL_WORDS = {"fte": "FTE", "mbps": "MB/s", "az": "AZ", "gb": "GB", "sla": "SLA
 CLUSTER_COLUMNS = {"environment": "Environment", "ingress_mbps": "Ingress (MB/s)", "egress_mbps": "Egress (MB/s)",
                    "peak_to_average": "Peak / average", "retention_days": "Retention (days)", "partitions": "Partitions",
                    "replication_factor": "Replicas", "availability_zones": "Zones", "controllers": "Controllers"}
+HEADLINE_LABELS = {"tco_hard": "Hard TCO", "savings": "Savings against today", "savings_pct": "Savings, share of today",
+                   "roi": "ROI", "npv": "NPV", "payback_months": "Payback"}
 CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
                "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
 
@@ -412,7 +414,50 @@ def _figures(charts: dict[str, bytes], results: dict) -> dict[str, Figure]:
     return {name: Figure(name, i, *text[name]) for i, name in enumerate(charts, start=1)}
 
 
-def _sections(has_range: bool) -> list[dict]:
+def _changed_value(value) -> str:
+    """An input or catalogue value before or after a change, as Appendix A would show it."""
+    if value is None:
+        return "(absent)"
+    if isinstance(value, (bool, int, float)):
+        return filters.quantity(value)
+    return str(value)
+
+
+def _headline_value(value, figure: str, currency: str) -> str:
+    if figure == "savings_pct":
+        return filters.percent(value)
+    if figure == "roi":
+        return filters.multiple(value)
+    if figure == "payback_months":
+        return filters.payback(value)
+    return filters.money(value, currency)
+
+
+def changes_view(changes: dict | None, results: dict) -> dict | None:
+    """Appendix C: what changed since the previous report, every value already formatted."""
+    if changes is None:
+        return None
+    currency = results["currency"]
+    names = {o: results["options"][o]["short_name"] for o in results["option_order"]}
+    previous = changes["previous"]
+    headline = []
+    for row in changes["headline"]:
+        headline.append({"option": names.get(row["option"], row["option"]), "option_id": row["option"],
+                         "first_of_option": not headline or headline[-1]["option_id"] != row["option"],
+                         "figure": HEADLINE_LABELS.get(row["figure"], row["figure"]),
+                         "old": _headline_value(row["old"], row["figure"], currency),
+                         "new": _headline_value(row["new"], row["figure"], currency)})
+    return {"previous": {"tool_version": previous.get("tool_version") or "–",
+                         "catalogue_version": previous.get("catalogue_version") or "–",
+                         "inputs": str(previous.get("inputs_sha256") or "–")[:12]},
+            "inputs": [{"path": r["path"], "old": _changed_value(r["old"]), "new": _changed_value(r["new"])}
+                       for r in changes["inputs"]],
+            "catalogue": [{"key": r["key"], "label": key_label(r["key"], results), "old": _changed_value(r["old"]),
+                           "new": _changed_value(r["new"])} for r in changes["catalogue"]],
+            "headline": headline}
+
+
+def _sections(has_range: bool, has_changes: bool) -> list[dict]:
     names = [("summary", "Executive summary"), ("method", "How we measured"), ("today", "Today's cost of running Kafka"),
              ("options", "Options compared"), ("infrastructure", "Infrastructure detail"),
              ("operations", "Operations detail"), ("risk", "Downtime and risk"), ("time-to-value", "Time to value"),
@@ -423,6 +468,8 @@ def _sections(has_range: bool) -> list[dict]:
     sections = [{"id": i, "title": t, "number": str(n)} for n, (i, t) in enumerate(names, start=1)]
     sections += [{"id": "appendix-a", "title": "Assumptions", "number": "Appendix A"},
                  {"id": "appendix-b", "title": "Formulas", "number": "Appendix B"}]
+    if has_changes:
+        sections.append({"id": "appendix-c", "title": "Changes", "number": "Appendix C"})
     return sections
 
 
@@ -436,7 +483,8 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
     a = assessment.assessment
     baseline = resolved.baseline
     broker = f"price_book.instances.{baseline.broker_instance}"
-    sections = _sections(has_range)
+    changes = changes_view(results.get("changes"), results)
+    sections = _sections(has_range, changes is not None)
     return {
         "title": f"The true cost of running Kafka at {results['customer']['name']}",
         "short_title": TITLE,
@@ -487,6 +535,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "capabilities": _capabilities(results, values),
         "inputs": input_tables(input_rows(assessment, {o: results["options"][o]["short_name"] for o in results["option_order"]})),
         "catalogue": catalogue_rows(results, assessment, values),
+        "changes": changes,
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,
     }
