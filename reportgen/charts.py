@@ -102,11 +102,9 @@ PAD_IN = 0.06   # white space at the figure's edges
 TICK_PAD_IN = 0.07  # between a tick label and its axes (rcParams' 3.5 pt pad plus a little)
 
 
-def _width_in(text: Text) -> float:
+def _width_in(text: str, font) -> float:
     """The width of one label as it will be set, from the font's metrics (no drawing needed)."""
-    lines = text.get_text().split("\n") or [""]
-    return max(_text.get_text_width_height_descent(line, text.get_fontproperties(), ismath=False)[0]
-               for line in lines) / 72
+    return max(_text.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n")) / 72
 
 
 def _labels(axis) -> list[str]:
@@ -124,11 +122,10 @@ def _fit(figure: Figure) -> None:
     """
     ax = figure.axes[0]
     width_in, height_in = figure.get_size_inches()
-    size = ax.yaxis.get_ticklabels()[0].get_fontproperties() if ax.yaxis.get_ticklabels() else None
-    line_in = 1.25 * (size.get_size_in_points() if size else 8.5) / 72
-    probe = Text(fontproperties=size) if size else Text()
+    font = (ax.yaxis.get_ticklabels() or [Text()])[0].get_fontproperties()
+    line_in = 1.25 * font.get_size_in_points() / 72
     y_labels = _labels(ax.yaxis)
-    left = max((_width_in(Text(text=t, fontproperties=probe.get_fontproperties())) for t in y_labels), default=0.0)
+    left = max((_width_in(t, font) for t in y_labels), default=0.0)
     left += TICK_PAD_IN if y_labels else 0.0
     left += line_in if ax.get_ylabel() else 0.0
     x_lines = max((t.count("\n") + 1 for t in _labels(ax.xaxis)), default=0)
