@@ -7,6 +7,7 @@ the time per stage, and the ratio of the whole to WeasyPrint alone on the same H
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -33,17 +34,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--customer", default="acme")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     walls, stages = [], []
     for _ in range(args.runs):
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "invoke", "report", "--customer", args.customer], cwd=ROOT,
                              check=True, capture_output=True, text=True).stdout
         walls.append(time.perf_counter() - start)
-        stages.append(dict((k, float(v)) for k, v in re.findall(r"(\w+) (\d+\.\d+)", out.split("(")[-1])))
+        line = next(line for line in out.splitlines() if line.strip().startswith("stages:"))
+        stages.append({k: float(v) for k, v in re.findall(r"(\w+) (\d+\.\d+)", line)})
     html = f"{args.customer}-kafka-tco-assessment.html"
     floors = [float(subprocess.run([sys.executable, "-c", FLOOR, str(ROOT / "output" / args.customer), html],
                                    check=True, capture_output=True, text=True).stdout) for _ in range(args.runs)]
     whole, floor = statistics.median(walls), statistics.median(floors)
+    print(f"load average (1 min) on {os.cpu_count()} cores: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"invoke report --customer {args.customer}: median {whole:.2f} s over {args.runs} fresh runs "
           f"(min {min(walls):.2f}, max {max(walls):.2f})")
     for name in stages[0]:

@@ -28,6 +28,14 @@ DEFAULTED_ASSUMPTIONS = {("organization", "loaded_cost_per_fte_per_year"): "load
                          ("organization", "working_hours_per_year"): "working_hours_per_year",
                          ("assessment", "discount_rate"): "discount_rate",
                          ("risk", "breach_cost"): "breach_cost"}
+INPUT_GROUP_TITLES = {"assessment": "Assessment", "organization": "Organisation", "growth": "Growth",
+                      "baseline": "Today's platform", "risk": "Risk", "value": "Value"}
+LABEL_WORDS = {"fte": "FTE", "mbps": "MB/s", "az": "AZ", "gb": "GB", "sla": "SLA", "ttv": "TTV"}
+CLUSTER_COLUMNS = {"environment": "Environment", "ingress_mbps": "Ingress (MB/s)", "egress_mbps": "Egress (MB/s)",
+                   "peak_to_average": "Peak / average", "retention_days": "Retention (days)", "partitions": "Partitions",
+                   "replication_factor": "Replicas", "availability_zones": "Zones", "controllers": "Controllers"}
+HEADLINE_LABELS = {"tco_hard": "Hard TCO", "savings": "Savings against today", "savings_pct": "Savings, share of today",
+                   "roi": "ROI", "npv": "NPV", "payback_months": "Payback"}
 CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
                "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
 
@@ -54,6 +62,12 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def humanise(name: str) -> str:
+    """A field or catalogue key in words: loaded_cost_per_fte_per_year -> Loaded cost per FTE per year."""
+    text = " ".join(LABEL_WORDS.get(word, word) for word in name.replace(".", ", ").split("_"))
+    return text[:1].upper() + text[1:]
+
+
 def key_label(key: str, results: dict) -> str:
     """A catalogue key in words: options.confluent_cloud.unit_hour -> Confluent Cloud: unit hour."""
     head, _, rest = key.partition(".")
@@ -65,8 +79,22 @@ def key_label(key: str, results: dict) -> str:
     return f"{prefix}: {rest.replace('_', ' ').replace('.', ', ')}"
 
 
+def _key_group(key: str, results: dict) -> tuple[str, str]:
+    """The group a catalogue key is listed under and its name within it: (Confluent Cloud, Unit hour)."""
+    head, _, rest = key.partition(".")
+    if head == "options":
+        option, _, rest = rest.partition(".")
+        return (results["options"][option]["short_name"] if option in results["options"] else option), humanise(rest)
+    if head == "price_book" and rest.startswith("instances."):
+        instance, _, name = rest.removeprefix("instances.").rpartition(".")
+        return "Price book", f"{instance}: {humanise(name)}"
+    return {"assumptions": "Assumptions", "price_book": "Price book"}.get(head, head), humanise(rest)
+
+
 def _entry_row(entry: Entry, results: dict) -> dict:
-    return {"key": entry.key, "label": key_label(entry.key, results), "value": entry.value, "unit": entry.unit,
+    group, item = _key_group(entry.key, results)
+    return {"key": entry.key, "label": key_label(entry.key, results), "group": group, "item": item,
+            "value": entry.value, "unit": entry.unit,
             "source": entry.source, "as_of": entry.as_of, "status": entry.status, "default": entry.default,
             "note": entry.note}
 
@@ -85,7 +113,10 @@ def catalogue_rows(results: dict, values: Values) -> dict:
     sources = list(dict.fromkeys(r["source"] for r in rows))
     for row in rows:
         row["source_number"] = sources.index(row["source"]) + 1
-    return {"rows": rows, "sources": sources}
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["group"], []).append(row)
+    return {"rows": rows, "groups": [{"title": t, "rows": r} for t, r in groups.items()], "sources": sources}
 
 
 def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
@@ -105,43 +136,68 @@ def _input_value(value) -> dict:
     return {"kind": "text", "text": str(value)}
 
 
-def input_rows(assessment: Assessment) -> list[dict]:
+def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dict]:
     """Every input of the model, its value (or range) and whether the customer gave it or a default applied."""
     rows = []
 
-    def walk(model: BaseModel, path: str, group: tuple):
-        for name, field in type(model).model_fields.items():
+    def add(group: str, path: str, name: str, value, given: bool, assumption: str | None = None):
+        if value is None:
+            shown = {"kind": "text", "text": "catalogue default" if assumption else "none"}
+        elif name in ("current_option", "proposed_option"):
+            shown = {"kind": "text", "text": option_names.get(value, value)}
+        else:
+            shown = _input_value(value)
+        rows.append({"group": group, "path": f"{path}.{name}", "field": name, "value": shown,
+                     "label": humanise(f"{path.partition('.')[2]}_{name}" if "." in path else name),
+                     "status": "customer" if given else "default"})
+
+    def walk(model: BaseModel, path: str, group: str):
+        for name in type(model).model_fields:
             if name == "comment":  # editors' notes, not inputs of the model
                 continue
             value = getattr(model, name)
-            label = f"{path}.{name}"
             if isinstance(value, BaseModel) and not isinstance(value, Range):
-                walk(value, label, group + (name,))
-                continue
-            given = name in model.model_fields_set
-            if value is None:
-                assumption = DEFAULTED_ASSUMPTIONS.get((group[0], name))
-                shown = {"kind": "text", "text": f"catalogue: assumptions.{assumption}" if assumption else "none"}
+                walk(value, f"{path}.{name}", group)
             else:
-                shown = _input_value(value)
-            rows.append({"path": label, "description": field.description or "", "value": shown,
-                         "status": "customer" if given else "default"})
+                add(group, path, name, value, name in model.model_fields_set, DEFAULTED_ASSUMPTIONS.get((group, name)))
 
     assumptions = assessment.assessment
     for name in ("horizon_years", "discount_rate", "currency", "current_option", "proposed_option"):
-        field = type(assumptions).model_fields[name]
-        value = getattr(assumptions, name)
-        shown = _input_value(value) if value is not None else {"kind": "text", "text": "catalogue: assumptions.discount_rate"}
-        rows.append({"path": f"assessment.{name}", "description": field.description or "", "value": shown,
-                     "status": "customer" if name in assumptions.model_fields_set else "default"})
+        add("assessment", "assessment", name, getattr(assumptions, name), name in assumptions.model_fields_set,
+            DEFAULTED_ASSUMPTIONS.get(("assessment", name)))
     for group in INPUT_GROUPS:
         value = getattr(assessment, group)
         if isinstance(value, list):
             for cluster in value:
-                walk(cluster, f"clusters[{cluster.name}]", (group,))
+                walk(cluster, f"clusters[{cluster.name}]", group)
         else:
-            walk(value, group, (group,))
+            walk(value, group, group)
     return rows
+
+
+def _two_columns(tables: list[dict]) -> list[list[dict]]:
+    """Tables in reading order split in two columns of about the same number of rows (the break before the middle)."""
+    sizes = [len(t["rows"]) + 2 for t in tables]
+    split = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
+    return [tables[:split], tables[split:]]
+
+
+def input_tables(rows: list[dict]) -> dict:
+    """Appendix A's inputs: one small table per group, and the clusters as one row each."""
+    groups: dict[str, list[dict]] = {}
+    clusters: dict[str, dict] = {}
+    for row in rows:
+        if row["group"] == "clusters":
+            cluster = row["path"].partition("]")[0].removeprefix("clusters[")
+            if row["field"] != "name":
+                clusters.setdefault(cluster, {})[row["field"]] = row
+        else:
+            groups.setdefault(row["group"], []).append(row)
+    tables = [{"title": INPUT_GROUP_TITLES[g], "rows": r} for g, r in groups.items()]
+    return {"columns": _two_columns(tables),
+            "cluster_columns": [(f, label) for f, label in CLUSTER_COLUMNS.items()
+                                if any(f in c for c in clusters.values())],
+            "clusters": [{"name": name, "cells": cells} for name, cells in clusters.items()]}
 
 
 def _capabilities(results: dict, values: Values) -> list[dict]:
@@ -196,18 +252,24 @@ def _sizing_rows(results: dict) -> list[dict]:
 
 
 def _category_year_table(results: dict) -> list[dict]:
-    """Per category, one row per option with its yearly amounts and total (year 0 only for migration)."""
+    """Per category, one row per option with its yearly amounts and total.
+
+    Migration happens in year 0 and nothing else does, so the cells that cannot hold an amount are
+    None (a dash) rather than a column of zeros.
+    """
     blocks = []
     for category in ("migration", "infrastructure", "service_charges", "people", "risk"):
         rows = []
         for option_id in results["option_order"]:
             option = results["options"][option_id]
-            amounts = [row["migration"] if category == "migration" else row[category]["total"] for row in option["years"]]
+            amounts = [(row["migration"] if category == "migration" else row[category]["total"])
+                       if (row["year"] == 0) == (category == "migration") else None for row in option["years"]]
+            shown = [a for a in amounts if a is not None]
             rows.append({"option": option["short_name"], "option_id": option_id, "years": amounts,
-                         "total": sum(amounts)})
+                         "total": sum(shown), "shown": shown})
         if any(r["total"] for r in rows):
             blocks.append({"category": CATEGORY_LABELS[category], "rows": rows,
-                           "rounding": any(rounding_differs(r["years"], r["total"]) for r in rows)})
+                           "rounding": any(rounding_differs(r["shown"], r["total"]) for r in rows)})
     return blocks
 
 
@@ -343,7 +405,50 @@ def _figures(charts: dict[str, bytes], results: dict) -> dict[str, Figure]:
     return {name: Figure(name, i, *text[name]) for i, name in enumerate(charts, start=1)}
 
 
-def _sections(has_range: bool) -> list[dict]:
+def _changed_value(value) -> str:
+    """An input or catalogue value before or after a change, as Appendix A would show it."""
+    if value is None:
+        return "(absent)"
+    if isinstance(value, (bool, int, float)):
+        return filters.quantity(value)
+    return str(value)
+
+
+def _headline_value(value, figure: str, currency: str) -> str:
+    if figure == "savings_pct":
+        return filters.percent(value)
+    if figure == "roi":
+        return filters.multiple(value)
+    if figure == "payback_months":
+        return filters.payback(value)
+    return filters.money(value, currency)
+
+
+def changes_view(changes: dict | None, results: dict) -> dict | None:
+    """Appendix C: what changed since the previous report, every value already formatted."""
+    if changes is None:
+        return None
+    currency = results["currency"]
+    names = {o: results["options"][o]["short_name"] for o in results["option_order"]}
+    previous = changes["previous"]
+    headline = []
+    for row in changes["headline"]:
+        headline.append({"option": names.get(row["option"], row["option"]), "option_id": row["option"],
+                         "first_of_option": not headline or headline[-1]["option_id"] != row["option"],
+                         "figure": HEADLINE_LABELS.get(row["figure"], row["figure"]),
+                         "old": _headline_value(row["old"], row["figure"], currency),
+                         "new": _headline_value(row["new"], row["figure"], currency)})
+    return {"previous": {"tool_version": previous.get("tool_version") or "–",
+                         "catalogue_version": previous.get("catalogue_version") or "–",
+                         "inputs": str(previous.get("inputs_sha256") or "–")[:12]},
+            "inputs": [{"path": r["path"], "old": _changed_value(r["old"]), "new": _changed_value(r["new"])}
+                       for r in changes["inputs"]],
+            "catalogue": [{"key": r["key"], "label": key_label(r["key"], results), "old": _changed_value(r["old"]),
+                           "new": _changed_value(r["new"])} for r in changes["catalogue"]],
+            "headline": headline}
+
+
+def _sections(has_range: bool, has_changes: bool) -> list[dict]:
     names = [("summary", "Executive summary"), ("method", "How we measured"), ("today", "Today's cost of running Kafka"),
              ("options", "Options compared"), ("infrastructure", "Infrastructure detail"),
              ("operations", "Operations detail"), ("risk", "Downtime and risk"), ("time-to-value", "Time to value"),
@@ -354,6 +459,8 @@ def _sections(has_range: bool) -> list[dict]:
     sections = [{"id": i, "title": t, "number": str(n)} for n, (i, t) in enumerate(names, start=1)]
     sections += [{"id": "appendix-a", "title": "Assumptions", "number": "Appendix A"},
                  {"id": "appendix-b", "title": "Formulas", "number": "Appendix B"}]
+    if has_changes:
+        sections.append({"id": "appendix-c", "title": "Changes", "number": "Appendix C"})
     return sections
 
 
@@ -367,7 +474,8 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
     a = assessment.assessment
     baseline = resolved.baseline
     broker = f"price_book.instances.{baseline.broker_instance}"
-    sections = _sections(has_range)
+    changes = changes_view(results.get("changes"), results)
+    sections = _sections(has_range, changes is not None)
     return {
         "title": f"The true cost of running Kafka at {results['customer']['name']}",
         "short_title": TITLE,
@@ -416,8 +524,9 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "monthly_benefit": resolved.value.monthly_benefit,
         "roi": _roi_columns(results),
         "capabilities": _capabilities(results, values),
-        "inputs": input_rows(assessment),
+        "inputs": input_tables(input_rows(assessment, {o: results["options"][o]["short_name"] for o in results["option_order"]})),
         "catalogue": catalogue_rows(results, values),
+        "changes": changes,
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,
     }
