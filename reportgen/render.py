@@ -139,12 +139,12 @@ def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple
                               created=metadata_date, modified=metadata_date, relationship="Source")
         document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=fonts)
         pdf = document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen")
-    except FatalURLFetchingError as exc:
-        raise ReportgenError("; ".join(refused) or f"a resource could not be loaded: {exc}") from None
+    except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
+        refused = refused or [f"a resource could not be loaded: {exc}"]
     finally:
         logger.removeHandler(handler)
-    if handler.messages:
-        raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(handler.messages)))
+    if refused or handler.messages:  # a refusal inside an SVG is only logged: name the refusal first
+        raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(refused + handler.messages)))
     return pdf
 
 
