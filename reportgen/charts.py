@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import filters
+from . import fallback, filters
 from .model import CATEGORIES
 from .problems import ReportgenError
 from .theme import Theme, option_colours
@@ -49,7 +49,7 @@ class Style:
         self.categories = theme.category_colors
         self.text, self.muted, self.rule = theme.colors["text"], theme.colors["muted"], theme.colors["rule"]
         self.rc = {
-            "font.family": [theme.body_font, "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
+            "font.family": [theme.body_font, *fallback.families(theme), "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
             "svg.fonttype": "none", "svg.hashsalt": "reportgen", "axes.edgecolor": self.rule,
             "axes.labelcolor": self.muted, "axes.titlesize": 9, "xtick.color": self.muted, "ytick.color": self.muted,
             "text.color": self.text, "axes.spines.top": False, "axes.spines.right": False,
@@ -83,7 +83,8 @@ _registered: set[str] = set()
 
 
 def _register_fonts(theme: Theme) -> None:
-    for font in theme.fonts:
+    fallback.quiet_missing_bold(theme)
+    for font in theme.fonts + fallback.for_theme(theme):
         if str(font.path) not in _registered:
             font_manager.fontManager.addfont(str(font.path))
             _registered.add(str(font.path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import fallback
 from .catalogue import Catalogue
 from .charts import draw_charts
 from .pipeline import Computed, Project, Stages
@@ -20,6 +21,7 @@ from .view import build_view
 
 FORMATS = ("pdf", "html")
 PAPERS = ("a4", "letter")
+FALLBACK_CSS = f"{fallback.FOLDER}/fallback.css"
 
 
 def report_name(slug: str) -> str:
@@ -57,12 +59,18 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
         view |= {"paper": paper, "iso_date": created.isoformat(),
                  "assets": {"theme_css": "theme/theme.css", "report_css": "style/report.css", "screen_css": "style/screen.css",
                             "logo_inverse": f"theme/{theme.logo_inverse.relative_to(theme.folder).as_posix()}",
-                            "charts": chart_urls}}
+                            "charts": chart_urls, "fallback_css": None}}
         html = render_html(project.templates, view)
-    memory = {chart_urls[name]: svg for name, svg in charts.items()}
+        memory = {chart_urls[name]: svg for name, svg in charts.items()}
+        fonts = fallback.needed(project.templates, theme, html + "".join(svg.decode("utf-8") for svg in charts.values()))
+        if fonts:  # rare: text in a script the theme lacks; the same document again, with the fonts it needs
+            memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
+            view["assets"]["fallback_css"] = FALLBACK_CSS
+            html = render_html(project.templates, view)
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(), project.inputs.resolve()),
-                mounts={"theme/": theme.folder, "style/": project.templates / "report", "customer/": project.inputs},
+                mounts={"theme/": theme.folder, "style/": project.templates / "report", "customer/": project.inputs,
+                        f"{fallback.FOLDER}/": project.templates / fallback.FOLDER},
                 memory=memory)
     name = report_name(results["customer"]["slug"])
     outputs: dict[str, bytes] = {}
@@ -74,6 +82,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
         outputs.update(memory)
         files = {f"theme/{rel}": path for rel, path in theme.assets().items()}
         files.update({f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")})
+        files.update({f"{fallback.FOLDER}/{font.path.name}": font.path for font in fonts})
         if logo:
             files[logo[0]] = logo[1]
         outputs.update({rel: site.read(site.base + rel)[0] for rel in files})
