@@ -21,7 +21,7 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import filters
+from . import fallback, filters
 from .model import CATEGORIES
 from .problems import ReportgenError
 from .theme import Theme, option_colours
@@ -52,7 +52,7 @@ class Style:
         self.categories = theme.category_colors
         self.text, self.muted, self.rule = theme.colors["text"], theme.colors["muted"], theme.colors["rule"]
         self.rc = {
-            "font.family": [theme.body_font, "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
+            "font.family": [theme.body_font, *fallback.families(theme), "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
             "svg.fonttype": "none", "svg.hashsalt": "reportgen", "axes.edgecolor": self.rule,
             "axes.labelcolor": self.muted, "axes.titlesize": 9, "xtick.color": self.muted, "ytick.color": self.muted,
             "text.color": self.text, "axes.spines.top": False, "axes.spines.right": False,
@@ -74,7 +74,7 @@ class Style:
         _fit(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-        return lean_svg(buffer.getvalue(), self.theme.body_font)
+        return lean_svg(buffer.getvalue(), self.rc["font.family"][:-1])
 
     def grid(self, ax, axis: str = "y") -> None:
         ax.grid(axis=axis, color=self.rule, linewidth=0.6)
@@ -87,15 +87,16 @@ SVG_NOISE = re.compile(rb'\s*<metadata>.*?</metadata>|\s*<defs>\s*</defs>|\s*<g 
 SVG_FONTS = re.compile(rb"font-family: '[^;\"]*")
 
 
-def lean_svg(svg: bytes, font: str) -> bytes:
+def lean_svg(svg: bytes, fonts: list[str]) -> bytes:
     """Matplotlib's SVG less what costs the PDF renderer time and changes nothing on the page.
 
     Its one CSS rule (round joins) becomes inherited attributes on the root, so no element needs a
-    selector match; the metadata, empty groups and the long font fallback list (the page has its
-    own fonts) go.
+    selector match; the metadata and empty groups go, and the font list becomes the report's own
+    fonts (theme, then any fallback this text needs) before the generic family.
     """
     svg = svg.replace(SVG_STYLE, b"").replace(b"<svg ", b'<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
-    svg = SVG_FONTS.sub(f"font-family: '{font}', sans-serif".encode(), svg)
+    families = ", ".join(f"'{font}'" for font in fonts)
+    svg = SVG_FONTS.sub(f"font-family: {families}, sans-serif".encode(), svg)
     return SVG_NOISE.sub(b"", svg)
 _text = TextToPath()
 PAD_IN = 0.06   # white space at the figure's edges
@@ -140,7 +141,8 @@ def _fit(figure: Figure) -> None:
 
 
 def _register_fonts(theme: Theme) -> None:
-    for font in theme.fonts:
+    fallback.quiet_missing_bold(theme)
+    for font in theme.fonts + fallback.for_theme(theme):
         if str(font.path) not in _registered:
             font_manager.fontManager.addfont(str(font.path))
             _registered.add(str(font.path))

@@ -25,7 +25,7 @@ from .scaffold import starting_assessment_json
 from .scenario import catalogue_values, resolve
 from .schema import Assessment
 from .uncertainty import analyse
-from .writer import json_bytes, write_atomic
+from .writer import exclusive, json_bytes, write_atomic
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOT_CUSTOMERS = {"schema"}  # inputs/schema.json is the editors' schema, not an assessment
@@ -174,16 +174,17 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
     path = project.input_file(slug)
     with stages.stage("validate"):
         assessment = load_assessment(path, catalogue, project.root)
-    with stages.stage("compute"):
-        computed = compute_assessment(assessment, path.read_bytes(), catalogue)
-        computed.results["changes"] = changes_since_previous(project, computed)
-    outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages)
-    outputs["results.json"] = json_bytes(computed.results)
-    outputs["inputs.json"] = computed.input_bytes
     folder = project.output_dir(slug)
-    with stages.stage("write"):
-        for name, data in outputs.items():
-            target = folder / name
-            if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-                write_atomic(target, data)
+    with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time
+        with stages.stage("compute"):
+            computed = compute_assessment(assessment, path.read_bytes(), catalogue)
+            computed.results["changes"] = changes_since_previous(project, computed)
+        outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages)
+        outputs["results.json"] = json_bytes(computed.results)
+        outputs["inputs.json"] = computed.input_bytes
+        with stages.stage("write"):
+            for name, data in outputs.items():
+                target = folder / name
+                if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+                    write_atomic(target, data)
     return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes)

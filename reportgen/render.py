@@ -23,7 +23,7 @@ from . import filters
 from .problems import ReportgenError
 
 PAPER = {"a4": "A4", "letter": "letter"}
-MAX_ASSET_BYTES = 8 * 1024 * 1024
+MAX_ASSET_BYTES = 24 * 1024 * 1024  # the CJK fallback font is 16 MB
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json", ".woff2": "font/woff2"}
 
@@ -112,7 +112,21 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:
     """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal."""
-    from weasyprint import HTML, Attachment
+    return render_document(html, site, lambda document, fetcher: _write_pdf(document, fetcher, site, metadata_date, attachment))
+
+
+def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:
+    from weasyprint import Attachment
+    name, data = attachment
+    embedded = Attachment(string=data, base_url=site.base, url_fetcher=fetcher, name=name,
+                          description="The assessment this report was computed from",
+                          created=metadata_date, modified=metadata_date, relationship="Source")
+    return document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen")
+
+
+def render_document(html: str, site: Site, finish=lambda document, fetcher: document):
+    """Lay out `html` (a WeasyPrint Document) and apply `finish` to it, under the allow-list and the log check."""
+    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -132,20 +146,15 @@ def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        fonts = FontConfiguration()
-        name, data = attachment
-        embedded = Attachment(string=data, base_url=site.base, url_fetcher=fetcher, name=name,
-                              description="The assessment this report was computed from",
-                              created=metadata_date, modified=metadata_date, relationship="Source")
-        document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=fonts)
-        pdf = document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen")
-    except FatalURLFetchingError as exc:
-        raise ReportgenError("; ".join(refused) or f"a resource could not be loaded: {exc}") from None
+        document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=FontConfiguration())
+        finished = finish(document, fetcher)
+    except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
+        refused = refused or [f"a resource could not be loaded: {exc}"]
     finally:
         logger.removeHandler(handler)
-    if handler.messages:
-        raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(handler.messages)))
-    return pdf
+    if refused or handler.messages:  # a refusal inside an SVG is only logged: name the refusal first
+        raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(refused + handler.messages)))
+    return finished
 
 
 def metadata_date(assessment_date: str) -> datetime:

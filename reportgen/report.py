@@ -1,16 +1,18 @@
 """One customer's report, assembled in memory: charts, view-model, HTML, PDF and the files they use.
 
 The HTML and the PDF are the same document. Both resolve their links against the customer's
-output folder; the PDF reads them through the allow-list (theme files, the logo under inputs/,
-this run's charts in memory), and the HTML finds the same files written beside it.
+output folder; the PDF reads them through the allow-list (theme and fallback font files; the
+made-safe logo and this run's charts from memory), and the HTML finds the same files written beside it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from . import fallback
 from .catalogue import Catalogue
 from .charts import draw_charts
+from .logo import safe_logo
 from .pipeline import Computed, Project, Stages
 from .problems import ReportgenError
 from .render import Site, metadata_date, render_html, render_pdf
@@ -21,21 +23,22 @@ from .workbook import build_workbook
 
 FORMATS = ("pdf", "html", "xlsx")
 PAPERS = ("a4", "letter")
+FALLBACK_CSS = f"{fallback.FOLDER}/fallback.css"
 
 
 def report_name(slug: str) -> str:
     return f"{slug}-kafka-tco-assessment"
 
 
-def _logo(project: Project, logo: str | None) -> tuple[str, Path] | None:
-    """The customer's logo as a URL under customer/, or None; it must sit under inputs/."""
+def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
+    """The customer's logo as (URL under customer/, safe bytes), or None; it must sit under inputs/."""
     if logo is None:
         return None
     path = (project.root / logo).resolve()
-    inputs = project.inputs.resolve()
-    if not path.is_relative_to(inputs):
+    if not path.is_relative_to(project.inputs.resolve()):
         raise ReportgenError(f"the logo {logo} must be a file under inputs/ to appear in the report")
-    return "customer/" + path.relative_to(inputs).as_posix(), path
+    name, data = safe_logo(path)
+    return f"customer/{name}", data
 
 
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
@@ -67,12 +70,20 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
         view |= {"paper": paper, "iso_date": created.isoformat(),
                  "assets": {"theme_css": "theme/theme.css", "report_css": "style/report.css", "screen_css": "style/screen.css",
                             "logo_inverse": f"theme/{theme.logo_inverse.relative_to(theme.folder).as_posix()}",
-                            "charts": chart_urls}}
+                            "charts": chart_urls, "fallback_css": None}}
         html = render_html(project.templates, view)
-    memory = {chart_urls[name]: svg for name, svg in charts.items()}
+        memory = {chart_urls[name]: svg for name, svg in charts.items()}
+        fonts = fallback.needed(project.templates, theme, html + "".join(svg.decode("utf-8") for svg in charts.values()))
+        if logo:
+            memory[logo[0]] = logo[1]
+        if fonts:  # rare: text in a script the theme lacks; the same document again, with the fonts it needs
+            memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
+            view["assets"]["fallback_css"] = FALLBACK_CSS
+            html = render_html(project.templates, view)
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
-                roots=(project.templates.resolve(), project.inputs.resolve()),
-                mounts={"theme/": theme.folder, "style/": project.templates / "report", "customer/": project.inputs},
+                roots=(project.templates.resolve(),),
+                mounts={"theme/": theme.folder, "style/": project.templates / "report",
+                        f"{fallback.FOLDER}/": project.templates / fallback.FOLDER},
                 memory=memory)
     name = report_name(results["customer"]["slug"])
     if "pdf" in formats:
@@ -83,7 +94,6 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
         outputs.update(memory)
         files = {f"theme/{rel}": path for rel, path in theme.assets().items()}
         files.update({f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")})
-        if logo:
-            files[logo[0]] = logo[1]
+        files.update({f"{fallback.FOLDER}/{font.path.name}": font.path for font in fonts})
         outputs.update({rel: site.read(site.base + rel)[0] for rel in files})
     return outputs

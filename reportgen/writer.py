@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+LOCK_NAME = ".lock"
+TEMPORARY = ".*.tmp"  # the names write_atomic gives its temporary files
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -22,6 +30,38 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def exclusive(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock, so that two runs writing it never interleave (the second waits).
+
+    Temporary files found once the lock is held were left by a run that was killed outright
+    (SIGKILL, power loss) and are removed. SIGTERM is turned into SystemExit meanwhile, so that
+    write_atomic's clean-up runs for it as it does for Ctrl-C.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_NAME, "ab") as lock, _terminate_as_exit():
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in folder.rglob(TEMPORARY):
+            stale.unlink(missing_ok=True)
+        yield
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def json_bytes(data) -> bytes:

@@ -233,7 +233,8 @@ def test_report_writes_the_workbook_alone_with_the_themes_colours(tmp_project):
     made = report(tmp_project.project, "acme", formats=("xlsx",))
     path = tmp_project.root / "output/acme/acme-kafka-tco-model.xlsx"
     assert path in made.files
-    assert sorted(p.name for p in path.parent.iterdir()) == ["acme-kafka-tco-model.xlsx", "inputs.json", "results.json"]
+    assert sorted(p.name for p in path.parent.iterdir() if not p.name.startswith(".")) == [
+        "acme-kafka-tco-model.xlsx", "inputs.json", "results.json"]
     book = openpyxl.load_workbook(path)
     summary = book["Summary"]
     primary = load_theme(ROOT / "templates", "default").colors["primary"]

@@ -1,0 +1,86 @@
+"""Logos are made safe before rendering: rasters re-encoded without metadata, SVGs plain drawings only."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, PngImagePlugin
+
+from reportgen.logo import MAX_LOGO_PIXELS, safe_logo
+from reportgen.problems import ReportgenError
+from tests.conftest import ROOT
+
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+
+
+def test_a_png_is_re_encoded_without_its_metadata(tmp_path):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "secret notes")
+    image = Image.new("RGB", (4, 3), (200, 10, 30))
+    path = tmp_path / "logo.png"
+    exif = Image.Exif()
+    exif[0x010E] = "camera serial"  # ImageDescription
+    image.save(path, pnginfo=info, exif=exif)
+    assert b"secret notes" in path.read_bytes() and b"camera serial" in path.read_bytes()
+    name, data = safe_logo(path)
+    assert name == "logo.png" and b"secret notes" not in data and b"camera serial" not in data
+    with Image.open(io.BytesIO(data)) as again:
+        assert again.format == "PNG" and again.size == (4, 3) and again.getpixel((1, 1)) == (200, 10, 30)
+        assert again.info.get("Comment") is None
+
+
+def test_a_jpeg_becomes_a_png(tmp_path):
+    path = tmp_path / "logo.jpg"
+    Image.new("RGB", (8, 8), (0, 120, 0)).save(path, format="JPEG")
+    name, data = safe_logo(path)
+    assert name == "logo.png" and data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("content, why", [
+    (b"GIF89a not a png", "not a readable PNG or JPEG"),
+    (b"<svg/>", "not a readable PNG or JPEG"),
+])
+def test_a_raster_logo_that_is_not_png_or_jpeg_is_refused(tmp_path, content, why):
+    path = tmp_path / "logo.png"
+    path.write_bytes(content)
+    with pytest.raises(ReportgenError, match=why):
+        safe_logo(path)
+
+
+def test_too_many_pixels_are_refused(tmp_path):
+    path = tmp_path / "logo.png"
+    Image.new("1", (MAX_LOGO_PIXELS // 1000 + 1, 1000)).save(path)
+    with pytest.raises(ReportgenError, match="pixels"):
+        safe_logo(path)
+
+
+def test_a_plain_svg_logo_is_kept(tmp_path):
+    path = tmp_path / "logo.svg"
+    path.write_bytes((ROOT / "templates" / "themes" / "harbor" / "logo.svg").read_bytes())
+    assert safe_logo(path) == ("logo.svg", path.read_bytes())
+
+
+@pytest.mark.parametrize("body, why", [
+    ('<script>alert(1)</script>', "<script>"),
+    ('<rect width="1" height="1" onload="alert(1)"/>', "event handler"),
+    ('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>', "<foreignObject>"),
+    ('<image href="http://127.0.0.1:9/x.png" width="1" height="1"/>', "refers to"),
+    ('<image xlink:href="file:///etc/passwd" width="1" height="1"/>', "refers to"),
+    ('<use href="other.svg#a"/>', "refers to"),
+    ('<rect width="1" height="1" style="fill: url(http://127.0.0.1:9/x)"/>', "refers to another file"),
+    ('<style>@import url(x.css);</style>', "loads another file"),
+])
+def test_an_svg_logo_that_is_more_than_a_drawing_is_refused(tmp_path, body, why):
+    path = tmp_path / "logo.svg"
+    path.write_text(f"{SVG_OPEN}{body}</svg>")
+    with pytest.raises(ReportgenError, match=why):
+        safe_logo(path)
+
+
+def test_an_svg_logo_with_a_dtd_is_refused(tmp_path):
+    path = tmp_path / "logo.svg"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                    f'{SVG_OPEN}<text>&x;</text></svg>')
+    with pytest.raises(ReportgenError, match="DTD"):
+        safe_logo(path)
