@@ -7,14 +7,13 @@ found problems: the user gets every problem in one run.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from difflib import get_close_matches
 from pathlib import Path as FsPath
-from xml.parsers import expat
 
 from .catalogue import Catalogue
 from .jsonparse import Path
+from .logo import LOGO_KINDS, MAX_LOGO_BYTES, content_problem
 
 # observed figure (baseline/risk path) -> option factor that scales it
 SCALED_BY_FACTOR = {
@@ -31,12 +30,6 @@ DIVISOR_MINIMUMS = {".sustained_write_mbps": 1, ".max_partition_replicas": 1, ".
                     ".ingress_per_unit_mbps": 1, ".egress_per_unit_mbps": 1, ".partitions_per_unit": 1,
                     ".unplanned_to_planned_cost_ratio": 0.01, ".working_hours_per_year": 100}
 
-LOGO_KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
-LOGO_MAGIC = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
-MAX_LOGO_BYTES = 2_000_000
-MAX_LOGO_PIXELS = 16_000_000
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 
 def _suggest(word: str, choices) -> str:
@@ -187,78 +180,8 @@ def logo_problem(logo: str, project_root: FsPath) -> str | None:
     size = target.stat().st_size
     if size > MAX_LOGO_BYTES:
         return f"'{logo}' is {size:,} bytes; a logo may be at most {MAX_LOGO_BYTES:,} bytes"
-    content = target.read_bytes()
-    problem = _svg_problem(content) if kind == "SVG" else _raster_problem(content, kind, target)
+    problem = content_problem(target.read_bytes(), kind)
     return f"'{logo}' {problem}" if problem else None
-
-
-def _raster_problem(content: bytes, kind: str, target: FsPath) -> str | None:
-    if not content.startswith(LOGO_MAGIC[kind]):
-        return f"is named as a {kind} image but its content is not {kind}; export the logo again as {kind}"
-    from PIL import Image  # a WeasyPrint dependency, imported only when a raster logo is checked
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(target, formats=[kind]) as image:
-                width, height = image.size
-                if width * height > MAX_LOGO_PIXELS:
-                    return f"is {width:,} x {height:,} pixels; a logo may have at most {MAX_LOGO_PIXELS:,} pixels"
-                image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return f"is not a readable {kind} image ({exc}); export the logo again as {kind}"
-    return None
-
-
-class _UnsafeSvg(Exception):
-    pass
-
-
-def _svg_problem(content: bytes) -> str | None:
-    """An SVG logo must be plain drawing: an <svg> root, no DTD, no scripts, no external references."""
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    elements: list[str] = []
-
-    def refuse(reason: str):
-        def handler(*_):
-            raise _UnsafeSvg(reason)
-        return handler
-
-    def start(tag: str, attributes: dict):
-        namespace, _, name = tag.rpartition(" ")
-        if not elements and (name != "svg" or namespace not in ("", SVG_NAMESPACE)):
-            raise _UnsafeSvg(f"has <{name}> as its root element; an SVG file starts with <svg>")
-        if name in ("script", "foreignObject", "iframe", "object", "embed"):
-            raise _UnsafeSvg(f"contains a <{name}> element")
-        for attribute, value in attributes.items():
-            local = attribute.rpartition(" ")[2]
-            if local.lower().startswith("on"):
-                raise _UnsafeSvg(f"contains an event handler ({local})")
-            if local == "href" and not value.strip().startswith("#"):
-                raise _UnsafeSvg("refers to another file or address (href)")
-            if _CSS_URL.search(value):
-                raise _UnsafeSvg("refers to another file or address (url(...))")
-        elements.append(name)
-
-    def text(data: str):
-        if elements and elements[-1] == "style" and (_CSS_URL.search(data) or "@import" in data):
-            raise _UnsafeSvg("has a style sheet that refers to another file or address")
-
-    parser.StartDoctypeDeclHandler = refuse("has a DOCTYPE (document type declaration)")
-    parser.EntityDeclHandler = refuse("declares an ENTITY")
-    parser.ExternalEntityRefHandler = refuse("refers to an external entity")
-    parser.ProcessingInstructionHandler = refuse("has a processing instruction such as <?xml-stylesheet?>")
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda _: elements.pop()
-    parser.CharacterDataHandler = text
-    try:
-        parser.Parse(content, True)
-    except _UnsafeSvg as exc:
-        return f"is not a safe SVG logo: it {exc}; remove that from the file or use a PNG"
-    except expat.ExpatError as exc:
-        return f"is not an SVG image (not well-formed XML: {expat.errors.messages[exc.code]}, line {exc.lineno})"
-    return None
 
 
 def unknown_key_hint(key: str, allowed: list[str]) -> str:

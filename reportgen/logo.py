@@ -11,74 +11,114 @@ from __future__ import annotations
 import io
 import re
 import warnings
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from xml.parsers import expat
 
 from .problems import ReportgenError
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
+LOGO_MAGIC = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
+MAX_LOGO_BYTES = 2_000_000
 MAX_LOGO_PIXELS = 16_000_000
-SVG = "{http://www.w3.org/2000/svg}"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-FORBIDDEN_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object", "audio", "video", "handler", "listener"}
-EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.I)
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+FORBIDDEN_ELEMENTS = ("script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler", "listener")
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+
+
+def content_problem(content: bytes, kind: str) -> str | None:
+    """Why these bytes may not be a logo of `kind` (PNG, JPEG or SVG), or None."""
+    return _svg_problem(content) if kind == "SVG" else _raster_problem(content, kind)
 
 
 def safe_logo(path: Path) -> tuple[str, bytes]:
     """(file name, bytes) of the logo at `path` as the report may embed it, or a ReportgenError saying why not."""
-    if not path.is_file() or path.stat().st_size > MAX_LOGO_BYTES:
-        raise ReportgenError(f"the logo {path.name} is not a file of at most {MAX_LOGO_BYTES // 1024 // 1024} MB")
+    kind = LOGO_KINDS.get(path.suffix.lower())
+    if kind is None or not path.is_file() or path.stat().st_size > MAX_LOGO_BYTES:
+        raise ReportgenError(f"the logo {path.name} is not a PNG, JPEG or SVG file of at most {MAX_LOGO_BYTES:,} bytes")
     data = path.read_bytes()
-    if path.suffix.lower() == ".svg":
-        return f"{path.stem}.svg", _plain_svg(data, path.name)
-    return f"{path.stem}.png", _png(data, path.name)
+    problem = content_problem(data, kind)
+    if problem:
+        raise ReportgenError(f"the logo {path.name} {problem}")
+    if kind == "SVG":
+        return f"{path.stem}.svg", data
+    return f"{path.stem}.png", _png(data)
 
 
-def _png(data: bytes, name: str) -> bytes:
+def _png(data: bytes) -> bytes:
+    """A fresh PNG of the checked image: no text chunks, EXIF or ICC profile survive."""
     from PIL import Image
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
-                if image.width * image.height > MAX_LOGO_PIXELS:
-                    raise ReportgenError(f"the logo {name} has {image.width} × {image.height} pixels; "
-                                         f"at most {MAX_LOGO_PIXELS:,} are allowed")
-                image.load()
-                pixels = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
-        except ReportgenError:
-            raise
-        except (OSError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise ReportgenError(f"the logo {name} is not a readable PNG or JPEG image ({exc})") from None
+    with Image.open(io.BytesIO(data)) as image:
+        pixels = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     output = io.BytesIO()
-    pixels.save(output, format="PNG", optimize=False)  # a fresh image carries no text chunks, EXIF or ICC
+    pixels.save(output, format="PNG", optimize=False)
     return output.getvalue()
 
 
-def _plain_svg(data: bytes, name: str) -> bytes:
-    def refuse(why: str) -> ReportgenError:
-        return ReportgenError(f"the SVG logo {name} {why}; save it as a plain drawing or as a PNG")
+def _raster_problem(content: bytes, kind: str) -> str | None:
+    if not content.startswith(LOGO_MAGIC[kind]):
+        return f"is named as a {kind} image but its content is not {kind}; export the logo again as {kind}"
+    from PIL import Image  # imported only when a raster logo is checked
 
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):
-        raise refuse("declares a DTD or entities")
     try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        raise refuse(f"is not well-formed XML ({exc})") from None
-    if root.tag != f"{SVG}svg":
-        raise refuse("is not an SVG document")
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-        if tag in FORBIDDEN_ELEMENTS:
-            raise refuse(f"contains a <{tag}> element")
-        if tag == "style" and (EXTERNAL_URL.search(element.text or "") or "@import" in (element.text or "")):
-            raise refuse("has a stylesheet that loads another file")
-        for attribute, value in element.attrib.items():
-            local = attribute.rsplit("}", 1)[-1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=[kind]) as image:
+                width, height = image.size
+                if width * height > MAX_LOGO_PIXELS:
+                    return f"is {width:,} x {height:,} pixels; a logo may have at most {MAX_LOGO_PIXELS:,} pixels"
+                image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return f"is not a readable {kind} image ({exc}); export the logo again as {kind}"
+    return None
+
+
+class _UnsafeSvg(Exception):
+    pass
+
+
+def _svg_problem(content: bytes) -> str | None:
+    """An SVG logo must be plain drawing: an <svg> root, no DTD, no scripts, no external references."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    elements: list[str] = []
+
+    def refuse(reason: str):
+        def handler(*_):
+            raise _UnsafeSvg(reason)
+        return handler
+
+    def start(tag: str, attributes: dict):
+        namespace, _, name = tag.rpartition(" ")
+        if not elements and (name != "svg" or namespace not in ("", SVG_NAMESPACE)):
+            raise _UnsafeSvg(f"has <{name}> as its root element; an SVG file starts with <svg>")
+        if name in FORBIDDEN_ELEMENTS:
+            raise _UnsafeSvg(f"contains a <{name}> element")
+        for attribute, value in attributes.items():
+            local = attribute.rpartition(" ")[2]
             if local.lower().startswith("on"):
-                raise refuse(f"has an event handler ({local})")
-            if (attribute == XLINK_HREF or local == "href") and not value.strip().startswith("#"):
-                raise refuse(f"refers to {value[:60]!r}; only references inside the file are allowed")
-            if EXTERNAL_URL.search(value):
-                raise refuse(f"refers to another file in its {local} attribute")
-    return data
+                raise _UnsafeSvg(f"contains an event handler ({local})")
+            if local == "href" and not value.strip().startswith("#"):
+                raise _UnsafeSvg("refers to another file or address (href)")
+            if _CSS_URL.search(value):
+                raise _UnsafeSvg("refers to another file or address (url(...))")
+        elements.append(name)
+
+    def text(data: str):
+        if elements and elements[-1] == "style" and (_CSS_URL.search(data) or "@import" in data):
+            raise _UnsafeSvg("has a style sheet that refers to another file or address")
+
+    parser.StartDoctypeDeclHandler = refuse("has a DOCTYPE (document type declaration)")
+    parser.EntityDeclHandler = refuse("declares an ENTITY")
+    parser.ExternalEntityRefHandler = refuse("refers to an external entity")
+    parser.ProcessingInstructionHandler = refuse("has a processing instruction such as <?xml-stylesheet?>")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda _: elements.pop()
+    parser.CharacterDataHandler = text
+    try:
+        parser.Parse(content, True)
+    except _UnsafeSvg as exc:
+        return f"is not a safe SVG logo: it {exc}; remove that from the file or use a PNG"
+    except expat.ExpatError as exc:
+        return f"is not an SVG image (not well-formed XML: {expat.errors.messages[exc.code]}, line {exc.lineno})"
+    return None

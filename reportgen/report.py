@@ -31,12 +31,12 @@ def report_name(slug: str) -> str:
 
 
 def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
-    """The customer's logo as (URL under customer/, safe bytes), or None; it must sit under inputs/."""
+    """The customer's logo as (URL under customer/, safe bytes), or None; validation kept it inside the project."""
     if logo is None:
         return None
     path = (project.root / logo).resolve()
-    if not path.is_relative_to(project.inputs.resolve()):
-        raise ReportgenError(f"the logo {logo} must be a file under inputs/ to appear in the report")
+    if not path.is_relative_to(project.root.resolve()):
+        raise ReportgenError(f"the logo {logo} must be a file inside the project to appear in the report")
     name, data = safe_logo(path)
     return f"customer/{name}", data
 

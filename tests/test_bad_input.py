@@ -15,7 +15,7 @@ import sys
 import pytest
 from PIL import Image
 
-from reportgen.checks import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
+from reportgen.logo import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
 from reportgen.loader import MAX_FILE_BYTES
 from reportgen.pipeline import compute
 from reportgen.problems import InputError, ReportgenError, json_path

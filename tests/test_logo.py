@@ -37,15 +37,15 @@ def test_a_jpeg_becomes_a_png(tmp_path):
     assert name == "logo.png" and data.startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("content, why", [
-    (b"GIF89a not a png", "not a readable PNG or JPEG"),
-    (b"<svg/>", "not a readable PNG or JPEG"),
-])
-def test_a_raster_logo_that_is_not_png_or_jpeg_is_refused(tmp_path, content, why):
-    path = tmp_path / "logo.png"
-    path.write_bytes(content)
-    with pytest.raises(ReportgenError, match=why):
-        safe_logo(path)
+def test_a_logo_refused_at_validation_is_refused_at_render_time_too(tmp_path):
+    """The renderer runs the same content checks (reportgen.logo.content_problem) as validation."""
+    raster, vector = tmp_path / "logo.png", tmp_path / "logo.svg"
+    raster.write_bytes(b"<svg/>")
+    vector.write_text(f"{SVG_OPEN}<script>alert(1)</script></svg>")
+    with pytest.raises(ReportgenError, match="its content is not PNG"):
+        safe_logo(raster)
+    with pytest.raises(ReportgenError, match="<script>"):
+        safe_logo(vector)
 
 
 def test_too_many_pixels_are_refused(tmp_path):
@@ -61,26 +61,9 @@ def test_a_plain_svg_logo_is_kept(tmp_path):
     assert safe_logo(path) == ("logo.svg", path.read_bytes())
 
 
-@pytest.mark.parametrize("body, why", [
-    ('<script>alert(1)</script>', "<script>"),
-    ('<rect width="1" height="1" onload="alert(1)"/>', "event handler"),
-    ('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>', "<foreignObject>"),
-    ('<image href="http://127.0.0.1:9/x.png" width="1" height="1"/>', "refers to"),
-    ('<image xlink:href="file:///etc/passwd" width="1" height="1"/>', "refers to"),
-    ('<use href="other.svg#a"/>', "refers to"),
-    ('<rect width="1" height="1" style="fill: url(http://127.0.0.1:9/x)"/>', "refers to another file"),
-    ('<style>@import url(x.css);</style>', "loads another file"),
-])
-def test_an_svg_logo_that_is_more_than_a_drawing_is_refused(tmp_path, body, why):
-    path = tmp_path / "logo.svg"
-    path.write_text(f"{SVG_OPEN}{body}</svg>")
-    with pytest.raises(ReportgenError, match=why):
-        safe_logo(path)
-
-
 def test_an_svg_logo_with_a_dtd_is_refused(tmp_path):
     path = tmp_path / "logo.svg"
     path.write_text('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                     f'{SVG_OPEN}<text>&x;</text></svg>')
-    with pytest.raises(ReportgenError, match="DTD"):
+    with pytest.raises(ReportgenError, match="DOCTYPE"):
         safe_logo(path)
