@@ -8,9 +8,12 @@ its logger collects every warning and error and the render fails with them.
 
 from __future__ import annotations
 
+import ctypes.util
 import logging
 import mimetypes
 import os
+import re
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -22,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from . import filters
 from .problems import ReportgenError
 
+WINDOWS_LIBRARY = re.compile(r"-\d+$|\.dll$|\.dylib$")  # libgobject-2.0-0, pango-1.0-0, *.dll, *.dylib
 PAPER = {"a4": "A4", "letter": "letter"}
 MAX_ASSET_BYTES = 24 * 1024 * 1024  # the CJK fallback font is 16 MB
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
@@ -124,8 +128,26 @@ def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachmen
     return document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen")
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its probes for other systems' library names.
+
+    WeasyPrint 70 asks for Windows and macOS names ('libgobject-2.0-0', '.dylib') before the Linux ones; each miss
+    makes ctypes run ldconfig and a compiler, about 0.2 s in all. Such names never exist on Linux, so
+    they are answered at once while WeasyPrint loads; every other lookup is the standard one.
+    """
+    if "weasyprint" in sys.modules:
+        return
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None if WINDOWS_LIBRARY.search(name) else find_library(name)
+    try:
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = find_library
+
+
 def render_document(html: str, site: Site, finish=lambda document, fetcher: document):
     """Lay out `html` (a WeasyPrint Document) and apply `finish` to it, under the allow-list and the log check."""
+    import_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
