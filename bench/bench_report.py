@@ -1,7 +1,7 @@
 """Benchmark: median wall time of `invoke report --customer acme` as a fresh process over 5 runs,
 the time per stage, and the ratio of the whole to WeasyPrint alone on the same HTML (the floor).
 
-    python3 bench/report.py [--runs 5] [--customer acme]
+    python3 bench/bench_report.py [--runs 5] [--customer acme]
 """
 
 from __future__ import annotations
