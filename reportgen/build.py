@@ -143,7 +143,9 @@ class Outcome:
 
 def _warm_up() -> None:
     """Import the heavy libraries once per worker process, not once per report."""
-    from . import pipeline  # noqa: F401  (imports the renderer's dependencies)
+    from . import report  # noqa: F401  (charts, views and templates: matplotlib, Jinja2, the workbook)
+    from .render import import_weasyprint
+    import_weasyprint()
 
 
 def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment) -> Outcome:

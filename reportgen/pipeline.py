@@ -31,6 +31,11 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOT_CUSTOMERS = {"schema"}  # inputs/schema.json is the editors' schema, not an assessment
 
 
+def is_customer_slug(slug: str) -> bool:
+    """Whether `slug` can name a customer's file: no paths, no `..`, not a reserved name."""
+    return bool(SLUG.fullmatch(slug or "")) and slug not in NOT_CUSTOMERS
+
+
 @dataclass(frozen=True)
 class Project:
     """Where a project's inputs, templates and output live (the folder holding tasks.py)."""
@@ -45,7 +50,7 @@ class Project:
         return self.root / "output"
 
     def input_file(self, slug: str) -> Path:
-        if not SLUG.fullmatch(slug or "") or slug in NOT_CUSTOMERS:
+        if not is_customer_slug(slug):
             raise ReportgenError(f"'{slug}' is not a customer slug: use lowercase letters, digits and hyphens "
                                  "(the name of a file in inputs/ without .json), no paths")
         path = self.inputs / f"{slug}.json"
@@ -55,7 +60,7 @@ class Project:
         return path
 
     def customers(self) -> list[str]:
-        return sorted(p.stem for p in self.inputs.glob("*.json") if SLUG.fullmatch(p.stem) and p.stem not in NOT_CUSTOMERS)
+        return sorted(p.stem for p in self.inputs.glob("*.json") if is_customer_slug(p.stem))
 
     @property
     def templates(self) -> Path:
@@ -105,29 +110,30 @@ def changes_since_previous(project: Project, computed: Computed) -> dict | None:
     A rebuild with nothing changed keeps the previous report's change log, so that the same
     inputs give the same bytes.
     """
-    previous = previous_run(project.output_dir(computed.assessment.customer.slug))
-    if previous is None:
-        return None
-    old_inputs, old_results = previous
-    changes = compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results)
-    if not (changes["inputs"] or changes["catalogue"] or changes["headline"]):
+    changes, old_results = _against_previous(project, computed)
+    if changes is not None and not (changes["inputs"] or changes["catalogue"] or changes["headline"]):
         return old_results.get("changes")
     return changes
+
+
+def _against_previous(project: Project, computed: Computed) -> tuple[dict | None, dict | None]:
+    """The comparison with the customer's last report and that report's results, or (None, None)."""
+    previous = previous_run(project.output_dir(computed.assessment.customer.slug))
+    if previous is None:
+        return None, None
+    old_inputs, old_results = previous
+    return compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results), old_results
 
 
 def diff(project: Project, slug: str, catalogue: Catalogue | None = None) -> tuple[dict | None, dict]:
     """What a rebuild would change against the last report, without writing anything."""
     computed = compute(project, slug, catalogue)
-    previous = previous_run(project.output_dir(slug))
-    if previous is None:
-        return None, computed.results
-    old_inputs, old_results = previous
-    return compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results), computed.results
+    return _against_previous(project, computed)[0], computed.results
 
 
 def new_assessment(project: Project, slug: str, name: str, today, catalogue: Catalogue | None = None) -> Path:
     """Write a starting assessment that validates; never overwrite an existing one."""
-    if not SLUG.match(slug or "") or slug in NOT_CUSTOMERS:
+    if not is_customer_slug(slug):
         raise ReportgenError(f"'{slug}' is not a usable slug: lowercase letters, digits and hyphens")
     path = project.inputs / f"{slug}.json"
     if path.exists():
