@@ -399,7 +399,7 @@ def tornado(results: dict, style: Style) -> bytes | None:
         ax.legend(handles=[Patch(color=neutral, label="Input at its low"), Patch(color=colour, label="Input at its high"),
                            Line2D([], [], color=text, linewidth=0.9,
                                   label=f"All inputs likely: {style.money(centre)}")],
-                  loc="lower center", ncols=3, bbox_to_anchor=(0.5, 1.0))
+                  loc="lower right", ncols=3, bbox_to_anchor=(1.0, 1.0))  # right-aligned: centred, it overran the page
         style.money_axis(ax.xaxis)
         return style.svg(figure)
 
