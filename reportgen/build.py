@@ -143,18 +143,19 @@ class Outcome:
 
 def _warm_up() -> None:
     """Import the heavy libraries once per worker process, not once per report."""
-    from . import report  # noqa: F401  (charts, views and templates: matplotlib, Jinja2, the workbook)
+    from . import charts, report, workbook  # noqa: F401  (matplotlib, Jinja2, XlsxWriter)
     from .render import import_weasyprint
     import_weasyprint()
 
 
-def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment) -> Outcome:
+def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment,
+                     overlap: bool = False) -> Outcome:
     from .catalogue import load_catalogue
     from .pipeline import Project, report
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()
-        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue)
+        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue, overlap)
         results = built.results
         proposed = results["options"][results["proposed_option"]]
         record = asdict(fingerprint(built.input_bytes, results["catalogue_used"], catalogue, environment, settings))
@@ -225,9 +226,9 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
             outcomes.append(outcome)
             progress.step(outcome)
 
-        if workers == 1:
+        if workers == 1:  # a single report draws its charts on the second core while it renders the text
             for slug, reason in to_build:
-                finished(_build_in_worker(str(project.root), slug, settings, environment), reason)
+                finished(_build_in_worker(str(project.root), slug, settings, environment, len(to_build) == 1), reason)
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
                 futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason

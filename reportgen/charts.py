@@ -3,7 +3,7 @@
 Charts use the theme's fonts (registered from the theme's own files; a missing font is an
 error, never a silent fallback) and palette, one colour per option in assessment order. The
 SVG is deterministic: fixed hash salt, no date, text kept as text. Adding a chart is one entry
-in CHARTS (a chart returns None when the results lack what it needs).
+in CHARTS and its name in chart_plan (which decides, without matplotlib, which charts a report has).
 """
 
 from __future__ import annotations
@@ -22,23 +22,13 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import fallback, filters
+from .chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, chart_names, simulated_savings, tornado_rows
 from .model import CATEGORIES
 from .problems import ReportgenError
 from .theme import Theme, option_colours
 
 WIDTH_IN = 6.5  # the text block of an A4 or Letter page with the report's margins
-TORNADO_ROWS = 10
 MARKERS = (("p10", "P10", "right"), ("p50", "P50", "center"), ("p90", "P90", "left"))  # labels lean outwards
-CATEGORY_LABELS = {"migration": "Migration", "infrastructure": "Infrastructure", "service_charges": "Service charges",
-                   "people": "People", "risk": "Risk (expected)"}
-PART_LABELS = {"compute": "Compute", "storage": "Storage", "network": "Network", "capacity": "Capacity",
-               "partitions": "Partitions", "data_transfer": "Data transfer", "licence": "Licence",
-               "discount": "Discount", "platform_operations": "Platform operations", "development": "Development",
-               "support_and_services": "Support and services", "incidents": "Incidents", "outages": "Outages",
-               "planned_downtime": "Planned downtime", "breach": "Breach"}
-REDUCTION_LABELS = {"infrastructure": "Infrastructure", "development": "Development",
-                    "platform_operations": "Operations", "support_and_services": "Support and services",
-                    "current_service_charges": "Current service charges"}
 
 
 class Style:
@@ -168,7 +158,7 @@ def savings_by_option(results: dict, style: Style) -> bytes:
     ids = [o for o in results["option_order"] if o != results["current_option"]]
     savings = [results["options"][o]["savings"] for o in ids]
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(0.45 * len(ids) + 0.6)
+        figure = style.figure(0.36 * len(ids) + 0.55)
         ax = figure.add_subplot()
         y = list(range(len(ids)))[::-1]
         ax.barh(y, savings, color=[style.options[o] for o in ids], height=0.62)
@@ -340,14 +330,12 @@ def input_value(value: float) -> str:
     return filters.number(value, 3).rstrip("0").rstrip(".")
 
 
-def savings_histogram(results: dict, style: Style) -> bytes | None:
+def savings_histogram(results: dict, style: Style) -> bytes:
     """The proposed option's simulated savings: bars of trials per amount, P10, P50 and P90 marked.
 
     Bars below zero (the proposed option costs more) take the neutral colour.
     """
-    outcome = results["options"][results["proposed_option"]].get("range")
-    if outcome is None or outcome["savings"]["p10"] == outcome["savings"]["p90"]:
-        return None
+    outcome = simulated_savings(results)
     edges, counts = outcome["histogram"]["edges"], outcome["histogram"]["counts"]
     colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
     with matplotlib.rc_context(style.rc):
@@ -372,15 +360,13 @@ def savings_histogram(results: dict, style: Style) -> bytes | None:
         return style.svg(figure)
 
 
-def tornado(results: dict, style: Style) -> bytes | None:
+def tornado(results: dict, style: Style) -> bytes:
     """The inputs that move the proposed option's savings most, each from its low to its high.
 
     Bars start at the deterministic savings; the neutral bar is the input at its low, the coloured
     one at its high. Inputs that do not move savings are left out.
     """
-    rows = [row for row in results.get("sensitivity", []) if row["swing"] > 0][:TORNADO_ROWS]
-    if not rows:
-        return None
+    rows = tornado_rows(results)
     centre = results["options"][results["proposed_option"]]["savings"]
     colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
     with matplotlib.rc_context(style.rc):
@@ -403,7 +389,7 @@ def tornado(results: dict, style: Style) -> bytes | None:
         style.money_axis(ax.xaxis)
         return style.svg(figure)
 
-Chart = Callable[[dict, Style], bytes | None]
+Chart = Callable[[dict, Style], bytes]
 CHARTS: dict[str, Chart] = {
     "savings_by_option": savings_by_option,
     "current_cost": current_cost,
@@ -423,5 +409,4 @@ def draw_charts(results: dict, theme: Theme) -> dict[str, bytes]:
     (it cannot see the page's fonts); the PDF renders it with the theme font.
     """
     style = Style(theme, results)
-    drawn = {name: chart(results, style) for name, chart in CHARTS.items()}
-    return {name: svg for name, svg in drawn.items() if svg is not None}
+    return {name: CHARTS[name](results, style) for name in chart_names(results)}

@@ -171,8 +171,11 @@ class Report:
 
 
 def report(project: Project, slug: str, theme_id: str = "default", formats: tuple[str, ...] = ("pdf", "html"),
-           paper: str = "a4", catalogue: Catalogue | None = None) -> Report:
-    """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded."""
+           paper: str = "a4", catalogue: Catalogue | None = None, overlap: bool = False) -> Report:
+    """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded.
+
+    `overlap` draws the charts and the workbook in a second process (see report.build_report).
+    """
     from .report import build_report  # the rendering stack is imported only when a report is made
 
     stages = Stages()
@@ -185,7 +188,7 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
         with stages.stage("compute"):
             computed = compute_assessment(assessment, path.read_bytes(), catalogue)
             computed.results["changes"] = changes_since_previous(project, computed)
-        outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages)
+        outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages, overlap)
         outputs["results.json"] = json_bytes(computed.results)
         outputs["inputs.json"] = computed.input_bytes
         with stages.stage("write"):

@@ -7,19 +7,22 @@ made-safe logo and this run's charts from memory), and the HTML finds the same f
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import fallback
 from .catalogue import Catalogue
-from .charts import draw_charts
+from .chart_plan import chart_names, chart_words
+from .forked import Forked
 from .logo import safe_logo
 from .pipeline import Computed, Project, Stages
 from .problems import ReportgenError
-from .render import Site, metadata_date, render_html, render_pdf
+from .render import Site, import_weasyprint, metadata_date, render_html, render_pdf
 from .scenario import catalogue_values, resolve
 from .theme import load_theme
 from .view import build_view
-from .workbook import build_workbook
 
 FORMATS = ("pdf", "html", "xlsx")
 PAPERS = ("a4", "letter")
@@ -41,45 +44,79 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
     return f"customer/{name}", data
 
 
+def _drawn(results: dict, assessment, values, theme, formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
+    """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF waits for them."""
+    if {"pdf", "html"} & set(formats):
+        from .charts import draw_charts
+        start = time.perf_counter()
+        charts = draw_charts(results, theme)
+        yield "charts", charts, time.perf_counter() - start
+    if "xlsx" in formats:
+        from .workbook import build_workbook
+        start = time.perf_counter()
+        workbook = build_workbook(assessment, results, values, theme.colors)
+        yield "workbook", workbook, time.perf_counter() - start
+
+
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
-                 formats: tuple[str, ...], paper: str, stages: Stages) -> dict[str, bytes]:
-    """Every output file of the report except results.json, by its path in the customer's output folder."""
+                 formats: tuple[str, ...], paper: str, stages: Stages, overlap: bool = False) -> dict[str, bytes]:
+    """Every output file of the report except results.json, by its path in the customer's output folder.
+
+    With `overlap`, a forked process draws the charts and the workbook while this one imports WeasyPrint
+    and renders the HTML: one report on a two-core machine takes the longer of the two paths, not their sum.
+    A batch leaves it off: its workers already keep every core busy.
+    """
     unknown = [f for f in formats if f not in FORMATS] + ([paper] if paper not in PAPERS else [])
     if unknown or not formats:
         raise ReportgenError(f"unknown format or paper {', '.join(unknown) or '(none)'}; "
                              f"formats: {', '.join(FORMATS)}; paper: {', '.join(PAPERS)}")
     results, assessment = computed.results, computed.assessment
     theme = load_theme(project.templates, theme_id)
+    resolved = resolve(assessment)
+    values = catalogue_values(resolved, catalogue)
+    visual = bool({"pdf", "html"} & set(formats))
+    work = lambda: _drawn(results, assessment, values, theme, formats)  # noqa: E731
+    with (Forked(work) if overlap and visual else contextlib.closing(work())) as drawn:
+        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn)
+        for stage, made, seconds in drawn:  # what the document did not need: the workbook
+            stages.seconds[stage] = seconds
+            outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = made
+    return outputs
+
+
+def _build(project: Project, computed: Computed, theme, resolved, values, formats: tuple[str, ...], paper: str,
+           stages: Stages, drawn: Iterator[tuple[str, object, float]]) -> dict[str, bytes]:
+    """The HTML and PDF, taking the charts from `drawn` only when the document needs them."""
+    results, assessment = computed.results, computed.assessment
     outputs: dict[str, bytes] = {}
-    if "xlsx" in formats:
-        with stages.stage("workbook"):
-            values = catalogue_values(resolve(assessment), catalogue)
-            outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = build_workbook(
-                assessment, results, values, theme.colors)
     if not {"pdf", "html"} & set(formats):
         return outputs
-    with stages.stage("charts"):
-        charts = draw_charts(results, theme)
     with stages.stage("html"):
-        resolved = resolve(assessment)
         logo = _logo(project, assessment.customer.logo)
-        view = build_view(results, assessment, resolved, catalogue_values(resolved, catalogue), theme, charts,
-                          logo[0] if logo else None)
+        names = chart_names(results)
+        view = build_view(results, assessment, resolved, values, theme, names, logo[0] if logo else None)
         created = metadata_date(assessment.assessment.date)
-        chart_urls = {name: f"charts/{name}.svg" for name in charts}
+        chart_urls = {name: f"charts/{name}.svg" for name in names}
         view |= {"paper": paper, "iso_date": created.isoformat(),
                  "assets": {"theme_css": "theme/theme.css", "report_css": "style/report.css", "screen_css": "style/screen.css",
                             "logo_inverse": f"theme/{theme.logo_inverse.relative_to(theme.folder).as_posix()}",
                             "charts": chart_urls, "fallback_css": None}}
         html = render_html(project.templates, view)
-        memory = {chart_urls[name]: svg for name, svg in charts.items()}
-        fonts = fallback.needed(project.templates, theme, html + "".join(svg.decode("utf-8") for svg in charts.values()))
+        memory: dict[str, bytes] = {}
+        fonts = fallback.needed(project.templates, theme, html + chart_words(results))
         if logo:
             memory[logo[0]] = logo[1]
         if fonts:  # rare: text in a script the theme lacks; the same document again, with the fonts it needs
             memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
             view["assets"]["fallback_css"] = FALLBACK_CSS
             html = render_html(project.templates, view)
+    if "pdf" in formats:
+        with stages.stage("pdf"):
+            import_weasyprint()
+    with stages.stage("charts"):
+        _, charts, seconds = next(drawn)
+    stages.seconds["charts"] = seconds
+    memory.update({chart_urls[name]: svg for name, svg in charts.items()})
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),
                 mounts={"theme/": theme.folder, "style/": project.templates / "report",

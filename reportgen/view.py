@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from . import filters
 from .catalogue import Entry, Values
-from .charts import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
+from .chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
 from .model import CATEGORIES
 from .schema import Assessment, Range
 from .theme import Theme, option_colours
@@ -70,13 +70,8 @@ def humanise(name: str) -> str:
 
 def key_label(key: str, results: dict) -> str:
     """A catalogue key in words: options.confluent_cloud.unit_hour -> Confluent Cloud: unit hour."""
-    head, _, rest = key.partition(".")
-    if head == "options":
-        option, _, rest = rest.partition(".")
-        name = results["options"][option]["short_name"] if option in results["options"] else option
-        return f"{name}: {rest.replace('_', ' ').replace('.', ', ')}"
-    prefix = {"assumptions": "Assumption", "price_book": "Price book"}.get(head, head)
-    return f"{prefix}: {rest.replace('_', ' ').replace('.', ', ')}"
+    group, item = _key_group(key, results)
+    return f"{group}: {item[:1].lower()}{item[1:]}" if item[:2] != item[:2].upper() else f"{group}: {item}"
 
 
 def _key_group(key: str, results: dict) -> tuple[str, str]:
@@ -358,7 +353,7 @@ def range_sentence(results: dict) -> str:
             f"and {filters.money_short(savings['p90'], currency)} (median {filters.money_short(savings['p50'], currency)}).")
 
 
-def _figures(charts: dict[str, bytes], results: dict) -> dict[str, Figure]:
+def _figures(chart_names: list[str], results: dict) -> dict[str, Figure]:
     """Numbers in document order (the chart registry's order) and captions that say what to take away."""
     currency = results["currency"]
     short = lambda v: filters.money_short(v, currency)
@@ -402,7 +397,7 @@ def _figures(charts: dict[str, bytes], results: dict) -> dict[str, Figure]:
         top = results["sensitivity"][0]
         text["tornado"] = ("The inputs that move savings most",
                            f"{top['label']} matters most: from its low to its high, savings move by {short(top['swing'])}.")
-    return {name: Figure(name, i, *text[name]) for i, name in enumerate(charts, start=1)}
+    return {name: Figure(name, i, *text[name]) for i, name in enumerate(chart_names, start=1)}
 
 
 def _changed_value(value) -> str:
@@ -465,7 +460,7 @@ def _sections(has_range: bool, has_changes: bool) -> list[dict]:
 
 
 def build_view(results: dict, assessment: Assessment, resolved: Assessment, values: Values, theme: Theme,
-               charts: dict[str, bytes], logo_url: str | None) -> dict:
+               chart_names: list[str], logo_url: str | None) -> dict:
     """The complete view-model of one report: `assessment` as written (ranges shown), `resolved` as computed."""
     current = results["options"][results["current_option"]]
     proposed = results["options"][results["proposed_option"]]
@@ -504,7 +499,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "range_sentence": range_sentence(results) if has_range else "",
         "risk_reduction": current["totals"]["risk"] - proposed["totals"]["risk"],
         "illustrative": illustrative_headline_values(results, values),
-        "figures": _figures(charts, results),
+        "figures": _figures(chart_names, results),
         "clusters": _cluster_rows(resolved, results),
         "current_breakdown": _current_breakdown(results),
         "fair_baseline": {

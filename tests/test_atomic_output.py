@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import reportgen.report
+import reportgen.charts
 from reportgen.pipeline import report
 from reportgen.report import report_name
 from reportgen.writer import LOCK_NAME, TEMPORARY, write_atomic
@@ -60,7 +60,7 @@ def test_a_failure_mid_run_leaves_the_previous_report_byte_identical(previous, m
     def broken(*args):
         raise RuntimeError("chart step failed")
 
-    monkeypatch.setattr(reportgen.report, "draw_charts", broken)
+    monkeypatch.setattr(reportgen.charts, "draw_charts", broken)
     with pytest.raises(RuntimeError, match="chart step failed"):
         report(project, "acme", formats=("html",))
     assert snapshot(project.output_dir("acme")) == before

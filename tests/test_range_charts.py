@@ -7,7 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from reportgen.filters import money_short
-from reportgen.charts import TORNADO_ROWS, Style, input_value, savings_histogram, tornado
+from reportgen.chart_plan import TORNADO_ROWS, chart_names
+from reportgen.charts import Style, draw_charts, input_value, savings_histogram, tornado
 from reportgen.theme import load_theme
 from reportgen.view import range_sentence
 
@@ -51,7 +52,10 @@ def test_the_tornado_lists_the_inputs_that_move_savings_most_in_order(example_re
 
 def test_nothing_is_drawn_when_no_input_moves_savings(example_results):
     flat = without_spread(example_results["acme"])
-    assert savings_histogram(flat, style(flat)) is None and tornado(flat, style(flat)) is None
+    names = chart_names(flat)
+    assert "savings_histogram" not in names and "tornado" not in names
+    assert list(draw_charts(flat, load_theme(ROOT / "templates", "default"))) == names
+    assert "savings_histogram" in chart_names(example_results["acme"]) and "tornado" in chart_names(example_results["acme"])
 
 
 def test_the_range_sentence_quotes_the_proposed_options_percentiles(example_results):
