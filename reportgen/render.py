@@ -14,6 +14,7 @@ import mimetypes
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -65,7 +66,7 @@ class Site:
     base: str
     roots: tuple[Path, ...]
     mounts: dict[str, Path]
-    memory: dict[str, bytes]
+    memory: Mapping[str, bytes]
 
     def relative(self, url: str) -> str:
         if not url.startswith(self.base):

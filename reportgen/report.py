@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from . import fallback
@@ -58,6 +58,38 @@ def _drawn(results: dict, assessment, values, theme, formats: tuple[str, ...]) -
         yield "workbook", workbook, time.perf_counter() - start
 
 
+class Files(Mapping):
+    """In-memory files by URL; the charts among them arrive on first read, from the process drawing them.
+
+    WeasyPrint asks for the charts only after it has parsed and styled the document, so with a second
+    process drawing them, that time is not spent waiting.
+    """
+
+    def __init__(self, ready: dict[str, bytes], chart_urls: dict[str, str], drawn: Iterator, stages: Stages):
+        self.ready, self.chart_urls, self.drawn, self.stages = dict(ready), chart_urls, drawn, stages
+        self.pending = bool(chart_urls)
+
+    def load(self) -> None:
+        if self.pending:
+            self.pending = False
+            _, charts, seconds = next(self.drawn)
+            self.stages.seconds["charts"] = seconds
+            self.ready.update({self.chart_urls[name]: svg for name, svg in charts.items()})
+
+    def __getitem__(self, url: str) -> bytes:
+        if url in self.chart_urls.values():
+            self.load()
+        return self.ready[url]
+
+    def __iter__(self) -> Iterator[str]:
+        self.load()
+        return iter(self.ready)
+
+    def __len__(self) -> int:
+        self.load()
+        return len(self.ready)
+
+
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
                  formats: tuple[str, ...], paper: str, stages: Stages, overlap: bool = False) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
@@ -77,7 +109,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     visual = bool({"pdf", "html"} & set(formats))
     work = lambda: _drawn(results, assessment, values, theme, formats)  # noqa: E731
     with (Forked(work) if overlap and visual else contextlib.closing(work())) as drawn:
-        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn)
+        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, overlap)
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
             stages.seconds[stage] = seconds
             outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = made
@@ -85,7 +117,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
 
 
 def _build(project: Project, computed: Computed, theme, resolved, values, formats: tuple[str, ...], paper: str,
-           stages: Stages, drawn: Iterator[tuple[str, object, float]]) -> dict[str, bytes]:
+           stages: Stages, drawn: Iterator[tuple[str, object, float]], overlap: bool) -> dict[str, bytes]:
     """The HTML and PDF, taking the charts from `drawn` only when the document needs them."""
     results, assessment = computed.results, computed.assessment
     outputs: dict[str, bytes] = {}
@@ -110,27 +142,26 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
             view["assets"]["fallback_css"] = FALLBACK_CSS
             html = render_html(project.templates, view)
+    files = Files(memory, chart_urls, drawn, stages)
+    if not overlap:  # drawn here and now: its own stage, not part of the PDF's
+        files.load()
     if "pdf" in formats:
         with stages.stage("pdf"):
             import_weasyprint()
-    with stages.stage("charts"):
-        _, charts, seconds = next(drawn)
-    stages.seconds["charts"] = seconds
-    memory.update({chart_urls[name]: svg for name, svg in charts.items()})
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),
                 mounts={"theme/": theme.folder, "style/": project.templates / "report",
                         f"{fallback.FOLDER}/": project.templates / fallback.FOLDER},
-                memory=memory)
+                memory=files)
     name = report_name(results["customer"]["slug"])
     if "pdf" in formats:
         with stages.stage("pdf"):
             outputs[f"{name}.pdf"] = render_pdf(html, site, created, (f"{assessment.customer.slug}.json", computed.input_bytes))
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
-        outputs.update(memory)
-        files = {f"theme/{rel}": path for rel, path in theme.assets().items()}
-        files.update({f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")})
-        files.update({f"{fallback.FOLDER}/{font.path.name}": font.path for font in fonts})
-        outputs.update({rel: site.read(site.base + rel)[0] for rel in files})
+        outputs.update(files)
+        assets = {f"theme/{rel}": path for rel, path in theme.assets().items()}
+        assets.update({f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")})
+        assets.update({f"{fallback.FOLDER}/{font.path.name}": font.path for font in fonts})
+        outputs.update({rel: site.read(site.base + rel)[0] for rel in assets})
     return outputs
