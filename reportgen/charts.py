@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import matplotlib
@@ -73,21 +74,44 @@ class Style:
 
 _registered: set[str] = set()
 SVG_STYLE = b'<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
-SVG_NOISE = re.compile(rb'\s*<metadata>.*?</metadata>|\s*<defs>\s*</defs>|\s*<g id="[^"]*"/>', re.S)
-SVG_FONTS = re.compile(rb"font-family: '[^;\"]*")
+SVG = "{http://www.w3.org/2000/svg}"
+ET.register_namespace("", SVG[1:-1])
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 
 def lean_svg(svg: bytes, fonts: list[str]) -> bytes:
     """Matplotlib's SVG less what costs the PDF renderer time and changes nothing on the page.
 
-    Its one CSS rule (round joins) becomes inherited attributes on the root, so no element needs a
-    selector match; the metadata and empty groups go, and the font list becomes the report's own
-    fonts (theme, then any fallback this text needs) before the generic family.
+    Its one CSS rule (round joins) becomes inherited attributes on the root, and every element's
+    style becomes presentation attributes, so nothing is parsed as CSS; groups that only carry an id
+    are unwrapped, metadata and empty groups go; the font list becomes the report's own fonts (theme,
+    then the fallbacks) before the generic family.
     """
-    svg = svg.replace(SVG_STYLE, b"").replace(b"<svg ", b'<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
-    families = ", ".join(f"'{font}'" for font in fonts)
-    svg = SVG_FONTS.sub(f"font-family: {families}, sans-serif".encode(), svg)
-    return SVG_NOISE.sub(b"", svg)
+    root = ET.fromstring(svg.replace(SVG_STYLE, b""))
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    families = ", ".join(f"'{font}'" for font in fonts) + ", sans-serif"
+    _lean(root, families)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _lean(parent: ET.Element, families: str) -> None:
+    children = []
+    for child in parent:
+        if child.tag == f"{SVG}metadata" or (child.tag in (f"{SVG}g", f"{SVG}defs") and len(child) == 0):
+            continue
+        for declaration in child.attrib.pop("style", "").split(";"):
+            name, _, value = declaration.partition(":")
+            if name.strip():
+                child.set(name.strip(), families if name.strip() == "font-family" else value.strip())
+        _lean(child, families)
+        if child.tag == f"{SVG}g" and set(child.attrib) == {"id"}:
+            children.extend(child)
+        else:
+            children.append(child)
+    parent[:] = children
+
+
 _text = TextToPath()
 PAD_IN = 0.06   # white space at the figure's edges
 TICK_PAD_IN = 0.07  # between a tick label and its axes (rcParams' 3.5 pt pad plus a little)

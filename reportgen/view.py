@@ -246,26 +246,23 @@ def _sizing_rows(results: dict) -> list[dict]:
     return rows
 
 
-def _category_year_table(results: dict) -> list[dict]:
-    """Per category, one row per option with its yearly amounts and total.
+def _option_costs(results: dict) -> dict:
+    """Section 6's table, every option a column: hard cost by category, the same by year, then the totals.
 
-    Migration happens in year 0 and nothing else does, so the cells that cannot hold an amount are
-    None (a dash) rather than a column of zeros.
+    Both groups add up to the hard TCO; the workbook has every category in every year.
     """
-    blocks = []
-    for category in ("migration", "infrastructure", "service_charges", "people", "risk"):
-        rows = []
-        for option_id in results["option_order"]:
-            option = results["options"][option_id]
-            amounts = [(row["migration"] if category == "migration" else row[category]["total"])
-                       if (row["year"] == 0) == (category == "migration") else None for row in option["years"]]
-            shown = [a for a in amounts if a is not None]
-            rows.append({"option": option["short_name"], "option_id": option_id, "years": amounts,
-                         "total": sum(shown), "shown": shown})
-        if any(r["total"] for r in rows):
-            blocks.append({"category": CATEGORY_LABELS[category], "rows": rows,
-                           "rounding": any(rounding_differs(r["shown"], r["total"]) for r in rows)})
-    return blocks
+    options = [results["options"][o] | {"id": o} for o in results["option_order"]]
+    categories = [c for c in ("migration", "infrastructure", "service_charges", "people")
+                  if any(o["migration"] if c == "migration" else o["totals"][c] for o in options)]
+    by_category = [{"label": CATEGORY_LABELS[c],
+                    "amounts": [o["migration"] if c == "migration" else o["totals"][c] for o in options]}
+                   for c in categories]
+    by_year = [{"label": f"Year {row['year']}" + (" (migration)" if row["year"] == 0 else ""),
+                "amounts": [o["years"][i]["hard_total"] for o in options]}
+               for i, row in enumerate(options[0]["years"])]
+    rounding = any(rounding_differs([r["amounts"][i] for r in rows], o["tco_hard"])
+                   for i, o in enumerate(options) for rows in (by_category, by_year))
+    return {"columns": options, "by_category": by_category, "by_year": by_year, "rounding": rounding}
 
 
 def _current_breakdown(results: dict) -> dict:
@@ -508,8 +505,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
             "broker_instance": baseline.broker_instance, "broker_write_mbps": values[f"{broker}.sustained_write_mbps"],
             "broker_price_per_hour": values[f"{broker}.price_per_hour"],
         },
-        "category_years": _category_year_table(results),
-        "years": [row["year"] for row in current["years"]],
+        "option_costs": _option_costs(results),
         "infeasible": [o | {"id": i} for i, o in results["options"].items() if not o["feasible"]],
         "sizing": _sizing_rows(results),
         "people": _people_rows(results),
