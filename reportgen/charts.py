@@ -329,7 +329,7 @@ def roi_waterfall(results: dict, style: Style) -> bytes:
 
 
 def time_to_value(results: dict, style: Style) -> bytes:
-    """Horizontal bars: months to production per option, the current option's bar as the reference."""
+    """Horizontal bars: months to production per option, labelled with the value of the months saved where known."""
     ids = results["option_order"]
     months = [results["options"][o]["time_to_value"]["months_to_production"] for o in ids]
     with matplotlib.rc_context(style.rc):
@@ -338,12 +338,13 @@ def time_to_value(results: dict, style: Style) -> bytes:
         y = list(range(len(ids)))[::-1]
         ax.barh(y, months, color=[style.options[o] for o in ids], height=0.6)
         ax.set_yticks(y, [n + (" (current)" if o == results["current_option"] else "") for n, o in zip(_names(results, ids), ids)])
-        for yi, value in zip(y, months):
-            ax.annotate(filters.months(value), (value, yi), xytext=(4, 0), textcoords="offset points", va="center",
+        for yi, value, o in zip(y, months, ids):
+            worth = results["options"][o]["time_to_value"]["value"]
+            label = filters.months(value) + (f" · {style.money(worth)} sooner" if worth and worth > 0 else "")
+            ax.annotate(label, (value, yi), xytext=(4, 0), textcoords="offset points", va="center",
                         fontsize=8, color=style.text)
-        ax.set_xlim(0, max(months) * 1.18 or 1)
+        ax.set_xlim(0, max(months) * 1.45 or 1)
         ax.set_xlabel("months to production")
-        style.grid(ax, "x")
         return style.svg(figure)
 
 
