@@ -36,6 +36,8 @@ CLUSTER_COLUMNS = {"environment": "Environment", "ingress_mbps": "Ingress (MB/s)
                    "replication_factor": "Replicas", "availability_zones": "Zones", "controllers": "Controllers"}
 HEADLINE_LABELS = {"tco_hard": "Hard TCO", "savings": "Savings against today", "savings_pct": "Savings, share of today",
                    "roi": "ROI", "npv": "NPV", "payback_months": "Payback"}
+STATUS_MARKS = {"vendor-claim": "*", "illustrative": "†"}  # in every theme's body font; legible in greyscale
+MATRIX_OPTIONS = 5  # option columns per table in Appendix A's comparison of option parameters
 CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
                "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
 
@@ -99,24 +101,67 @@ def _entry_row(entry: Entry, results: dict) -> dict:
             "note": entry.note}
 
 
-def catalogue_rows(results: dict, values: Values) -> dict:
-    """Every catalogue value the run read (assumptions, price book, options), and their sources numbered once."""
+def _option_param(key: str) -> tuple[str, str] | None:
+    """`options.msk.incident_factor` -> (msk, incident_factor); None for a key outside the options."""
+    head, _, rest = key.partition(".")
+    if head != "options":
+        return None
+    option, _, param = rest.partition(".")
+    return option, param
+
+
+def _matrix_chunks(option_ids: list[str]) -> list[list[str]]:
+    """Option columns split in near-equal tables of at most MATRIX_OPTIONS, so twelve options still fit the page."""
+    count = -(-len(option_ids) // MATRIX_OPTIONS)
+    size = -(-len(option_ids) // count)
+    return [option_ids[i:i + size] for i in range(0, len(option_ids), size)]
+
+
+def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
+    """Every catalogue value the run read, laid out to be read with few table cells.
+
+    A parameter that two or more options share with the same unit (breach factor, dual-run months,
+    ...) is one row of a matrix with a column per option, so the options' factors sit side by side;
+    everything else (assumptions, price book, one option's own prices and limits) is a row in its
+    group. Sources are numbered by (source, date) in reading order; a customer's override is dated
+    by the assessment.
+    """
     keys = set(results["catalogue_used"])
     order = {"assumptions": 0, "price_book": 1, "options": 2}
-    option_rank = {o: i for i, o in enumerate(results["option_order"])}
+    option_ids = results["option_order"]
+    option_rank = {o: i for i, o in enumerate(option_ids)}
 
     def rank(key: str):
         head, _, rest = key.partition(".")
         return order.get(head, 3), option_rank.get(rest.partition(".")[0], 0), key
 
     rows = [_entry_row(values.entry(k), results) for k in sorted(keys, key=rank)]
-    sources = list(dict.fromkeys(r["source"] for r in rows))
     for row in rows:
-        row["source_number"] = sources.index(row["source"]) + 1
+        if row["status"] == "customer":
+            row["as_of"] = assessment_date
+    shared: dict[tuple[str, str], dict[str, dict]] = {}
+    for row in rows:
+        owner = _option_param(row["key"])
+        if owner and owner[0] in option_rank:
+            shared.setdefault((owner[1], row["unit"]), {})[owner[0]] = row
+    shared = {p: cells for p, cells in shared.items() if len(cells) > 1}
+    compared = sorted(shared.items(), key=lambda item: (-len(item[1]), humanise(item[0][0])))
+    matrix_rows = [{"label": humanise(param), "unit": unit, "cells": cells} for (param, unit), cells in compared]
+    in_matrix = {id(row) for _, cells in compared for row in cells.values()}
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        groups.setdefault(row["group"], []).append(row)
-    return {"rows": rows, "groups": [{"title": t, "rows": r} for t, r in groups.items()], "sources": sources}
+        if id(row) not in in_matrix:
+            groups.setdefault(row["group"], []).append(row)
+    sources: dict[tuple[str, str], int] = {}
+    reading_order = [r["cells"][o] for r in matrix_rows for o in option_ids if o in r["cells"]]
+    for row in reading_order + [r for g in groups.values() for r in g]:
+        row["source_number"] = sources.setdefault((row["source"], row["as_of"]), len(sources) + 1)
+    matrices = [{"options": [results["options"][o] | {"id": o} for o in chunk],
+                 "rows": [{"label": r["label"], "unit": r["unit"], "cells": [r["cells"].get(o) for o in chunk]}
+                          for r in matrix_rows if any(o in r["cells"] for o in chunk)]}
+                for chunk in _matrix_chunks(option_ids)]
+    return {"matrices": matrices, "groups": [{"title": t, "rows": r} for t, r in groups.items()],
+            "sources": [{"source": s, "as_of": d} for s, d in sources], "marks": STATUS_MARKS}
 
 
 def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
@@ -525,7 +570,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "roi": _roi_columns(results),
         "capabilities": _capabilities(results, values),
         "inputs": input_tables(input_rows(assessment, {o: results["options"][o]["short_name"] for o in results["option_order"]})),
-        "catalogue": catalogue_rows(results, values),
+        "catalogue": catalogue_rows(results, values, a.date),
         "changes": changes,
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,
