@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import product
 
 from pydantic import BaseModel
 
@@ -221,10 +222,15 @@ def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dic
 
 
 def _two_columns(tables: list[dict]) -> list[list[dict]]:
-    """Tables in reading order split in two columns of about the same number of rows (the break before the middle)."""
+    """Tables in two columns of about the same number of rows, each column keeping the tables' order.
+
+    A table may move to the other column (its title says what it is), so a long group does not leave
+    a tall gap beside short ones; among equally balanced layouts the one closest to reading order wins.
+    """
     sizes = [len(t["rows"]) + 2 for t in tables]
-    split = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
-    return [tables[:split], tables[split:]]
+    sides = min(product((0, 1), repeat=len(tables)),
+                key=lambda sides: (abs(sum(s if side else -s for s, side in zip(sizes, sides))), sides))
+    return [[t for t, side in zip(tables, sides) if side == column] for column in (0, 1)]
 
 
 def input_tables(rows: list[dict]) -> dict:
