@@ -1,6 +1,6 @@
 """Benchmark: WeasyPrint time of one built report with and without its Appendix A, and Appendix A's pages.
 
-    python3 bench/bench_appendix.py [--runs 3] [--customer acme]
+    python3 bench/bench_appendix.py [--runs 3] [--customer acme] [--root another/checkout]
 
 Reads the HTML that `invoke report` wrote, cuts the `section-appendix-a` section for the second
 variant and renders both in this process (fonts configured afresh each time); prints the medians.
@@ -34,8 +34,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--customer", default="acme")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose output/ to read (to compare builds)")
     args = parser.parse_args()
-    folder = ROOT / "output" / args.customer
+    folder = args.root / "output" / args.customer
     full = folder / f"{args.customer}-kafka-tco-assessment.html"
     text = full.read_text(encoding="utf-8")
     section = APPENDIX_A.search(text)
