@@ -87,7 +87,11 @@ def _key_group(key: str, results: dict) -> tuple[str, str]:
     head, _, rest = key.partition(".")
     if head == "options":
         option, _, rest = rest.partition(".")
-        return (results["options"][option]["short_name"] if option in results["options"] else option), humanise(rest)
+        name = results["options"][option]["short_name"] if option in results["options"] else option
+        if rest.startswith("brokers."):
+            size, _, item = rest.removeprefix("brokers.").rpartition(".")
+            return name, f"{size} broker: {humanise(item)}"
+        return name, humanise(rest)
     if head == "price_book" and rest.startswith("instances."):
         instance, _, name = rest.removeprefix("instances.").rpartition(".")
         return "Price book", f"{instance}: {humanise(name)}"
@@ -118,6 +122,17 @@ def _matrix_chunks(option_ids: list[str]) -> list[list[str]]:
     return [option_ids[i:i + size] for i in range(0, len(option_ids), size)]
 
 
+def _compared_params(rows: list[dict], option_ids: list[str]) -> list[dict]:
+    """Option parameters that two or more of the compared options share with the same unit, one row each."""
+    by_param: dict[tuple[str, str], dict[str, dict]] = {}
+    for row in rows:
+        owner = _option_param(row["key"])
+        if owner and owner[0] in option_ids:
+            by_param.setdefault((owner[1], row["unit"]), {})[owner[0]] = row
+    shared = sorted(((p, cells) for p, cells in by_param.items() if len(cells) > 1), key=lambda x: (-len(x[1]), x[0]))
+    return [{"label": next(iter(cells.values()))["item"], "unit": unit, "cells": cells} for (_, unit), cells in shared]
+
+
 def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
     """Every catalogue value the run read, laid out to be read with few table cells.
 
@@ -127,7 +142,6 @@ def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
     group. Sources are numbered by (source, date) in reading order; a customer's override is dated
     by the assessment.
     """
-    keys = set(results["catalogue_used"])
     order = {"assumptions": 0, "price_book": 1, "options": 2}
     option_ids = results["option_order"]
     option_rank = {o: i for i, o in enumerate(option_ids)}
@@ -136,30 +150,23 @@ def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
         head, _, rest = key.partition(".")
         return order.get(head, 3), option_rank.get(rest.partition(".")[0], 0), key
 
-    rows = [_entry_row(values.entry(k), results) for k in sorted(keys, key=rank)]
+    rows = [_entry_row(values.entry(k), results) for k in sorted(results["catalogue_used"], key=rank)]
     for row in rows:
         if row["status"] == "customer":
             row["as_of"] = assessment_date
-    shared: dict[tuple[str, str], dict[str, dict]] = {}
-    for row in rows:
-        owner = _option_param(row["key"])
-        if owner and owner[0] in option_rank:
-            shared.setdefault((owner[1], row["unit"]), {})[owner[0]] = row
-    shared = {p: cells for p, cells in shared.items() if len(cells) > 1}
-    compared = sorted(shared.items(), key=lambda item: (-len(item[1]), humanise(item[0][0])))
-    matrix_rows = [{"label": humanise(param), "unit": unit, "cells": cells} for (param, unit), cells in compared]
-    in_matrix = {id(row) for _, cells in compared for row in cells.values()}
+    compared = _compared_params(rows, option_ids)
+    in_matrix = {row["key"] for r in compared for row in r["cells"].values()}
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        if id(row) not in in_matrix:
+        if row["key"] not in in_matrix:
             groups.setdefault(row["group"], []).append(row)
     sources: dict[tuple[str, str], int] = {}
-    reading_order = [r["cells"][o] for r in matrix_rows for o in option_ids if o in r["cells"]]
+    reading_order = [r["cells"][o] for r in compared for o in option_ids if o in r["cells"]]
     for row in reading_order + [r for g in groups.values() for r in g]:
         row["source_number"] = sources.setdefault((row["source"], row["as_of"]), len(sources) + 1)
     matrices = [{"options": [results["options"][o] | {"id": o} for o in chunk],
                  "rows": [{"label": r["label"], "unit": r["unit"], "cells": [r["cells"].get(o) for o in chunk]}
-                          for r in matrix_rows if any(o in r["cells"] for o in chunk)]}
+                          for r in compared if any(o in r["cells"] for o in chunk)]}
                 for chunk in _matrix_chunks(option_ids)]
     return {"matrices": matrices, "groups": [{"title": t, "rows": r} for t, r in groups.items()],
             "sources": [{"source": s, "as_of": d} for s, d in sources], "marks": STATUS_MARKS}
