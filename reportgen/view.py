@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import product
 
 from pydantic import BaseModel
 
@@ -36,6 +37,8 @@ CLUSTER_COLUMNS = {"environment": "Environment", "ingress_mbps": "Ingress (MB/s)
                    "replication_factor": "Replicas", "availability_zones": "Zones", "controllers": "Controllers"}
 HEADLINE_LABELS = {"tco_hard": "Hard TCO", "savings": "Savings against today", "savings_pct": "Savings, share of today",
                    "roi": "ROI", "npv": "NPV", "payback_months": "Payback"}
+STATUS_MARKS = {"vendor-claim": "*", "illustrative": "†"}  # in every theme's body font; legible in greyscale
+MATRIX_OPTIONS = 5  # option columns per table in Appendix A's comparison of option parameters
 CONSTRAINTS = {"throughput": "throughput", "partitions": "partitions", "replication_factor": "replication factor",
                "availability_zones": "zones", "ingress": "ingress", "egress": "egress", "minimum": "minimum size"}
 
@@ -79,7 +82,11 @@ def _key_group(key: str, results: dict) -> tuple[str, str]:
     head, _, rest = key.partition(".")
     if head == "options":
         option, _, rest = rest.partition(".")
-        return (results["options"][option]["short_name"] if option in results["options"] else option), humanise(rest)
+        name = results["options"][option]["short_name"] if option in results["options"] else option
+        if rest.startswith("brokers."):
+            size, _, item = rest.removeprefix("brokers.").rpartition(".")
+            return name, f"{size} broker: {humanise(item)}"
+        return name, humanise(rest)
     if head == "price_book" and rest.startswith("instances."):
         instance, _, name = rest.removeprefix("instances.").rpartition(".")
         return "Price book", f"{instance}: {humanise(name)}"
@@ -94,24 +101,70 @@ def _entry_row(entry: Entry, results: dict) -> dict:
             "note": entry.note}
 
 
-def catalogue_rows(results: dict, values: Values) -> dict:
-    """Every catalogue value the run read (assumptions, price book, options), and their sources numbered once."""
-    keys = set(results["catalogue_used"])
+def _option_param(key: str) -> tuple[str, str] | None:
+    """`options.msk.incident_factor` -> (msk, incident_factor); None for a key outside the options."""
+    head, _, rest = key.partition(".")
+    if head != "options":
+        return None
+    option, _, param = rest.partition(".")
+    return option, param
+
+
+def _matrix_chunks(option_ids: list[str]) -> list[list[str]]:
+    """Option columns split in near-equal tables of at most MATRIX_OPTIONS, so twelve options still fit the page."""
+    count = -(-len(option_ids) // MATRIX_OPTIONS)
+    size = -(-len(option_ids) // count)
+    return [option_ids[i:i + size] for i in range(0, len(option_ids), size)]
+
+
+def _compared_params(rows: list[dict], option_ids: list[str]) -> list[dict]:
+    """Option parameters that two or more of the compared options share with the same unit, one row each."""
+    by_param: dict[tuple[str, str], dict[str, dict]] = {}
+    for row in rows:
+        owner = _option_param(row["key"])
+        if owner and owner[0] in option_ids:
+            by_param.setdefault((owner[1], row["unit"]), {})[owner[0]] = row
+    shared = sorted(((p, cells) for p, cells in by_param.items() if len(cells) > 1), key=lambda x: (-len(x[1]), x[0]))
+    return [{"label": next(iter(cells.values()))["item"], "unit": unit, "cells": cells} for (_, unit), cells in shared]
+
+
+def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
+    """Every catalogue value the run read, laid out to be read with few table cells.
+
+    A parameter that two or more options share with the same unit (breach factor, dual-run months,
+    ...) is one row of a matrix with a column per option, so the options' factors sit side by side;
+    everything else (assumptions, price book, one option's own prices and limits) is a row in its
+    group. Sources are numbered by (source, date) in reading order; a customer's override is dated
+    by the assessment.
+    """
     order = {"assumptions": 0, "price_book": 1, "options": 2}
-    option_rank = {o: i for i, o in enumerate(results["option_order"])}
+    option_ids = results["option_order"]
+    option_rank = {o: i for i, o in enumerate(option_ids)}
 
     def rank(key: str):
         head, _, rest = key.partition(".")
         return order.get(head, 3), option_rank.get(rest.partition(".")[0], 0), key
 
-    rows = [_entry_row(values.entry(k), results) for k in sorted(keys, key=rank)]
-    sources = list(dict.fromkeys(r["source"] for r in rows))
+    rows = [_entry_row(values.entry(k), results) for k in sorted(results["catalogue_used"], key=rank)]
     for row in rows:
-        row["source_number"] = sources.index(row["source"]) + 1
+        if row["status"] == "customer":
+            row["as_of"] = assessment_date
+    compared = _compared_params(rows, option_ids)
+    in_matrix = {row["key"] for r in compared for row in r["cells"].values()}
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        groups.setdefault(row["group"], []).append(row)
-    return {"rows": rows, "groups": [{"title": t, "rows": r} for t, r in groups.items()], "sources": sources}
+        if row["key"] not in in_matrix:
+            groups.setdefault(row["group"], []).append(row)
+    sources: dict[tuple[str, str], int] = {}
+    reading_order = [r["cells"][o] for r in compared for o in option_ids if o in r["cells"]]
+    for row in reading_order + [r for g in groups.values() for r in g]:
+        row["source_number"] = sources.setdefault((row["source"], row["as_of"]), len(sources) + 1)
+    matrices = [{"options": [results["options"][o] | {"id": o} for o in chunk],
+                 "rows": [{"label": r["label"], "unit": r["unit"], "cells": [r["cells"].get(o) for o in chunk]}
+                          for r in compared if any(o in r["cells"] for o in chunk)]}
+                for chunk in _matrix_chunks(option_ids)]
+    return {"matrices": matrices, "groups": [{"title": t, "rows": r} for t, r in groups.items()],
+            "sources": [{"source": s, "as_of": d} for s, d in sources], "marks": STATUS_MARKS}
 
 
 def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
@@ -171,10 +224,15 @@ def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dic
 
 
 def _two_columns(tables: list[dict]) -> list[list[dict]]:
-    """Tables in reading order split in two columns of about the same number of rows (the break before the middle)."""
+    """Tables in two columns of about the same number of rows, each column keeping the tables' order.
+
+    A table may move to the other column (its title says what it is), so a long group does not leave
+    a tall gap beside short ones; among equally balanced layouts the one closest to reading order wins.
+    """
     sizes = [len(t["rows"]) + 2 for t in tables]
-    split = min(range(len(tables) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
-    return [tables[:split], tables[split:]]
+    sides = min(product((0, 1), repeat=len(tables)),
+                key=lambda sides: (abs(sum(s if side else -s for s, side in zip(sizes, sides))), sides))
+    return [[t for t, side in zip(tables, sides) if side == column] for column in (0, 1)]
 
 
 def input_tables(rows: list[dict]) -> dict:
@@ -516,7 +574,7 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "roi": _roi_columns(results),
         "capabilities": _capabilities(results, values),
         "inputs": input_tables(input_rows(assessment, {o: results["options"][o]["short_name"] for o in results["option_order"]})),
-        "catalogue": catalogue_rows(results, values),
+        "catalogue": catalogue_rows(results, values, a.date),
         "changes": changes,
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,
