@@ -75,8 +75,7 @@ class Style:
 _registered: set[str] = set()
 SVG_STYLE = b'<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
 SVG = "{http://www.w3.org/2000/svg}"
-ET.register_namespace("", SVG[1:-1])
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+XLINK = "http://www.w3.org/1999/xlink"
 
 
 def lean_svg(svg: bytes, fonts: list[str]) -> bytes:
@@ -92,7 +91,10 @@ def lean_svg(svg: bytes, fonts: list[str]) -> bytes:
     root.set("stroke-linecap", "butt")
     families = ", ".join(f"'{font}'" for font in fonts) + ", sans-serif"
     _lean(root, families)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    ET.register_namespace("", SVG[1:-1])  # here, not at import: WeasyPrint resets the default namespace
+    ET.register_namespace("xlink", XLINK)
+    svg = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + svg + b"\n"
 
 
 def _lean(parent: ET.Element, families: str) -> None:

@@ -70,3 +70,10 @@ def test_the_range_sentence_quotes_the_proposed_options_percentiles(example_resu
 
 def test_input_values_read_as_written():
     assert [input_value(v) for v in (4, 0.25, 0.1, 50000.0, 1.5, 0.0)] == ["4", "0.25", "0.1", "50,000", "1.5", "0"]
+
+
+def test_charts_keep_plain_svg_tags_after_weasyprint_has_touched_the_xml_registry(example_results):
+    import weasyprint.pdf.metadata  # noqa: F401  (its import clears the default XML namespace, as here)
+    ET.register_namespace("", "")
+    svg = draw_charts(example_results["acme"], load_theme(ROOT / "templates", "default"))["tornado"]
+    assert b"ns0:" not in svg and b'<svg xmlns="http://www.w3.org/2000/svg"' in svg
