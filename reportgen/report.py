@@ -8,13 +8,16 @@ made-safe logo and this run's charts from memory), and the HTML finds the same f
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
+from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from . import fallback
 from .catalogue import Catalogue
 from .chart_plan import chart_names, chart_words
+from .flatcss import flattened
 from .forked import Forked
 from .logo import safe_logo
 from .pipeline import Computed, Project, Stages
@@ -156,7 +159,10 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
     name = report_name(results["customer"]["slug"])
     if "pdf" in formats:
         with stages.stage("pdf"):
-            outputs[f"{name}.pdf"] = render_pdf(html, site, created, (f"{assessment.customer.slug}.json", computed.input_bytes))
+            sheets = [view["assets"]["theme_css"], view["assets"]["fallback_css"], view["assets"]["report_css"]]
+            flat = flattened({url: site.read(site.base + url)[0] for url in sheets if url})
+            pdf_site = dataclasses.replace(site, memory=ChainMap(flat, files))
+            outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, (f"{assessment.customer.slug}.json", computed.input_bytes))
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
         outputs.update(files)
