@@ -5,6 +5,8 @@ This file only parses arguments and calls the library; the work lives in `report
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 import time
 from datetime import date
@@ -23,6 +25,9 @@ from reportgen.summary import changes_text, outcome_table, summary
 from reportgen.writer import write_atomic
 
 PROJECT = Project(Path(__file__).resolve().parent)
+# A task runs once and exits. Python's cyclic collector would spend about a tenth of a report's time
+# walking objects that live until exit anyway; batch workers collect after each report instead.
+gc.disable()
 
 
 def _slugs(customer: str | None, all_: bool) -> list[str]:
@@ -102,6 +107,15 @@ def report(c, customer=None, all=False, force=False, workers=0, theme="default",
     print(f"{len(outcomes)} customer(s) in {time.perf_counter() - started:.2f} s")
     if failed:
         raise Exit(f"{len(failed)} of {len(outcomes)} customer(s) failed", code=1)
+    _done()
+
+
+def _done() -> None:
+    """End the process now: every file is written and synced, and the interpreter's teardown (a
+    collection and freeing every object one by one, about 0.15 s) would only delay the prompt."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @task

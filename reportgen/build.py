@@ -8,12 +8,15 @@ needs no model run, so a batch with nothing to do takes a fraction of a second.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -142,14 +145,25 @@ class Outcome:
 
 
 def _warm_up() -> None:
-    """Import the heavy libraries once per worker process, not once per report."""
+    """Import the heavy libraries once per worker process, not once per report.
+
+    What they built stays for the worker's life, so it is frozen out of the cyclic collector's sight:
+    the collection after each report then walks only that report's objects.
+    """
     from . import charts, report, workbook  # noqa: F401  (matplotlib, Jinja2, XlsxWriter)
     from .render import import_weasyprint
     import_weasyprint()
+    gc.freeze()
 
 
 def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment,
-                     overlap: bool = False) -> Outcome:
+                     single: bool = False) -> Outcome:
+    """One customer's report; `single` when it is the only one to build (see report.build_report)."""
+    with _collector_paused(collect_after=not single):
+        return _build_one(root, slug, settings, environment, single)
+
+
+def _build_one(root: str, slug: str, settings: Settings, environment: Environment, overlap: bool) -> Outcome:
     from .catalogue import load_catalogue
     from .pipeline import Project, report
     started = time.perf_counter()
@@ -167,6 +181,25 @@ def _build_in_worker(root: str, slug: str, settings: Settings, environment: Envi
         return Outcome(slug, "failed", time.perf_counter() - started, error=str(exc))
     except Exception as exc:  # a bug must not stop the other customers; it is reported with its type
         return Outcome(slug, "failed", time.perf_counter() - started, error=f"internal error: {exc!r}")
+
+
+@contextmanager
+def _collector_paused(collect_after: bool) -> Iterator[None]:
+    """No cyclic garbage collection during a report; one after it when more reports follow.
+
+    A report allocates millions of short-lived objects; a running collector walks them again and
+    again while they are still in use (a fifth of a warm worker's time per report). Collecting once
+    afterwards frees the same memory; a single report skips even that, as its process ends next.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collect_after:
+            gc.collect()
+        if enabled:
+            gc.enable()
 
 
 class Progress:

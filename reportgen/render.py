@@ -14,7 +14,9 @@ import mimetypes
 import os
 import re
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -169,8 +171,9 @@ def render_document(html: str, site: Site, finish=lambda document, fetcher: docu
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=FontConfiguration())
-        finished = finish(document, fetcher)
+        with _font_copies_removed_after():
+            document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=FontConfiguration())
+            finished = finish(document, fetcher)
     except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
         refused = refused or [f"a resource could not be loaded: {exc}"]
     finally:
@@ -178,6 +181,19 @@ def render_document(html: str, site: Site, finish=lambda document, fetcher: docu
     if refused or handler.messages:  # a refusal inside an SVG is only logged: name the refusal first
         raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(refused + handler.messages)))
     return finished
+
+
+@contextmanager
+def _font_copies_removed_after() -> Iterator[None]:
+    """WeasyPrint copies the document's fonts into a temporary folder that only its font configuration's
+    finaliser removes; that object sits in reference cycles, so the folder outlived collector-free runs
+    and crashed ones. Its temporary folders go in one of ours, removed as soon as the document is done."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-render-") as scratch:
+        system_folder, tempfile.tempdir = tempfile.tempdir, scratch
+        try:
+            yield
+        finally:
+            tempfile.tempdir = system_folder
 
 
 def metadata_date(assessment_date: str) -> datetime:

@@ -121,3 +121,18 @@ def test_two_runs_at_once_leave_the_complete_report_of_one_of_them(tmp_path):
     html = after[f"{report_name('acme')}.html"]
     theme = "harbor" if b"Harbor Advisory" in html else "default"
     assert {name: after.get(name) for name in expected[theme]} == expected[theme]
+
+
+def test_rendering_leaves_no_temporary_folder_even_without_the_cyclic_collector(tmp_path, monkeypatch):
+    import gc
+    import tempfile
+    scratch = tmp_path / "system-tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    project = tmp_project(tmp_path / "project", example("acme"))
+    gc.disable()
+    try:
+        report(project, "acme", formats=("pdf",))
+        assert list(scratch.iterdir()) == []
+    finally:
+        gc.enable()
