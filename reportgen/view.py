@@ -324,17 +324,20 @@ def _option_costs(results: dict) -> dict:
 
 
 def _current_breakdown(results: dict) -> dict:
+    """Today's year 1 by category, each with the parts it is made of (the chart shows every part)."""
+    currency = results["currency"]
     year_1 = results["options"][results["current_option"]]["years"][1]
-    rows, parts = [], []
+    rows = []
     for category, names in CATEGORIES.items():
-        for part in names:
-            amount = year_1[category][part]
-            if amount:
-                rows.append({"category": CATEGORY_LABELS[category], "part": PART_LABELS[part], "amount": amount,
-                             "share": amount / year_1["risk_adjusted_total"]})
-                parts.append(amount)
+        parts = [(PART_LABELS[part], year_1[category][part]) for part in names if year_1[category][part]]
+        if parts:
+            amount = year_1[category]["total"]
+            rows.append({"category": CATEGORY_LABELS[category], "amount": amount,
+                         "parts": " · ".join(f"{label} {filters.money_short(value, currency)}" for label, value in parts),
+                         "share": amount / year_1["risk_adjusted_total"]})
     return {"rows": rows, "hard_total": year_1["hard_total"], "risk_total": year_1["risk"]["total"],
-            "total": year_1["risk_adjusted_total"], "rounding": rounding_differs(parts, year_1["risk_adjusted_total"])}
+            "total": year_1["risk_adjusted_total"],
+            "rounding": rounding_differs([r["amount"] for r in rows], year_1["risk_adjusted_total"])}
 
 
 def _roi_columns(results: dict) -> dict:
