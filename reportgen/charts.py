@@ -23,10 +23,10 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import fallback, filters
-from .chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, chart_names, simulated_savings, tornado_rows
+from .chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, chart_names, chart_words, simulated_savings, tornado_rows
 from .model import CATEGORIES
 from .problems import ReportgenError
-from .theme import Theme, option_colours
+from .theme import FontFile, Theme, option_colours
 
 WIDTH_IN = 6.5  # the text block of an A4 or Letter page with the report's margins
 MARKERS = (("p10", "P10", "right"), ("p50", "P50", "center"), ("p90", "P90", "left"))  # labels lean outwards
@@ -36,14 +36,15 @@ class Style:
     """The theme as matplotlib sees it: fonts registered once per process, colours by role."""
 
     def __init__(self, theme: Theme, results: dict):
-        _register_fonts(theme)
+        needed = fallback.needed(theme.folder.parents[1], theme, chart_words(results))
+        _register_fonts(theme, needed)
         self.theme = theme
         self.currency = results["currency"]
         self.options = option_colours(theme, results["option_order"])
         self.categories = theme.category_colors
         self.text, self.muted, self.rule = theme.colors["text"], theme.colors["muted"], theme.colors["rule"]
         self.rc = {
-            "font.family": [theme.body_font, *fallback.families(theme), "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
+            "font.family": [theme.body_font, *dict.fromkeys(f.family for f in needed), "sans-serif"], "font.size": 8.5, "text.parse_math": False, "text.usetex": False,
             "svg.fonttype": "none", "svg.hashsalt": "reportgen", "axes.edgecolor": self.rule,
             "axes.labelcolor": self.muted, "axes.titlesize": 9, "xtick.color": self.muted, "ytick.color": self.muted,
             "text.color": self.text, "axes.spines.top": False, "axes.spines.right": False,
@@ -156,9 +157,10 @@ def _fit(figure: Figure) -> None:
                            bottom=(bottom + PAD_IN) / height_in, top=1 - (top + PAD_IN) / height_in)
 
 
-def _register_fonts(theme: Theme) -> None:
+def _register_fonts(theme: Theme, fallbacks: tuple[FontFile, ...]) -> None:
+    """The theme's fonts and the fallbacks this chart text needs; each file once per process."""
     fallback.quiet_missing_bold(theme)
-    for font in theme.fonts + fallback.for_theme(theme):
+    for font in theme.fonts + fallbacks:
         if str(font.path) not in _registered:
             font_manager.fontManager.addfont(str(font.path))
             _registered.add(str(font.path))

@@ -77,3 +77,13 @@ def test_charts_keep_plain_svg_tags_after_weasyprint_has_touched_the_xml_registr
     ET.register_namespace("", "")
     svg = draw_charts(example_results["acme"], load_theme(ROOT / "templates", "default"))["tornado"]
     assert b"ns0:" not in svg and b'<svg xmlns="http://www.w3.org/2000/svg"' in svg
+
+
+def test_charts_name_only_the_fallback_fonts_their_text_needs(example_results):
+    plain = example_results["acme"]
+    assert style(plain).rc["font.family"] == ["Noto Sans", "sans-serif"]
+    cjk = copy.deepcopy(plain)
+    cjk["sensitivity"][0]["label"] = "東京 クラスター ingress"
+    families = style(cjk).rc["font.family"]
+    assert families[0] == "Noto Sans" and "Noto Sans CJK SC" in families and families[-1] == "sans-serif"
+    assert "Noto Sans CJK SC" in draw_charts(cjk, load_theme(ROOT / "templates", "default"))["tornado"].decode()
