@@ -439,7 +439,11 @@ def _figures(chart_names: list[str], results: dict) -> dict[str, Figure]:
                             "option has paid back its migration. Dashed lines are infeasible options."),
         "time_to_value": ("Months to bring the planned use cases to production",
                           f"{results['options'][fastest]['short_name']} reaches production first, in "
-                          f"{filters.months(results['options'][fastest]['time_to_value']['months_to_production'])}."),
+                          f"{filters.months(results['options'][fastest]['time_to_value']['months_to_production'])}. "
+                          + (f"Delivering sooner is worth the months saved against {current['short_name']} times the "
+                             "monthly benefit, undiscounted; it " if any(results['options'][o]['time_to_value']['value']
+                                                                        for o in ids) else "Time to value ")
+                          + "is never part of savings, ROI, NPV or payback. Vendors' months are their own claims."),
         "roi_waterfall": (f"From gross reductions to net savings: {proposed['short_name']}",
                           f"Reductions of {short(proposed['benefits'])} less service charges and migration of "
                           f"{short(proposed['costs'])} leave net savings of {short(proposed['savings'])}: "
