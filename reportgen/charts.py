@@ -337,7 +337,7 @@ def time_to_value(results: dict, style: Style) -> bytes:
     ids = results["option_order"]
     months = [results["options"][o]["time_to_value"]["months_to_production"] for o in ids]
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(0.36 * len(ids) + 0.6)
+        figure = style.figure(0.28 * len(ids) + 0.55)
         ax = figure.add_subplot()
         y = list(range(len(ids)))[::-1]
         ax.barh(y, months, color=[style.options[o] for o in ids], height=0.6)
