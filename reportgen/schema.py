@@ -98,8 +98,8 @@ def likely(value):
 
 
 class FxRate(Strict):
-    value: Annotated[float, Field(gt=0, le=1e6)]
-    """Units of the assessment's currency per US dollar."""
+    value: Annotated[float, Field(ge=0.001, le=1e6)]
+    """Units of the assessment's currency per US dollar (no currency is worth a thousand dollars, so at least 0.001)."""
     as_of: IsoDate
     """Date of the exchange rate."""
 

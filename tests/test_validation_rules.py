@@ -114,7 +114,7 @@ SCHEMA_RULES = {
     "exchange rate for USD": ({"assessment.usd_to_currency": {"value": 0.9, "as_of": "2026-11-01"}},
                               "assessment.usd_to_currency", '"usd_to_currency"', ("the currency is USD",)),
     "exchange rate of 0": ({"assessment.currency": "EUR", "assessment.usd_to_currency": {"value": 0, "as_of": "2026-11-01"}},
-                           "assessment.usd_to_currency.value", '"value": 0', ("found 0", "expected more than 0")),
+                           "assessment.usd_to_currency.value", '"value": 0', ("found 0", "expected at least 0.001")),
     "currency in lower case": ({"assessment.currency": "eur"}, "assessment.currency", '"currency"',
                                ('found the text "eur"', "three-letter ISO currency code")),
     "two clusters with one name": ({"clusters.1.name": "prod-events"}, "clusters[1].name", '"name": "prod-events"',
