@@ -174,13 +174,6 @@ def _names(results: dict, ids: list[str]) -> list[str]:
     return [results["options"][o]["short_name"] for o in ids]
 
 
-def _bar_labels(ax, bars, texts, style: Style, inside: bool = False) -> None:
-    for bar, text in zip(bars, texts):
-        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height()),
-                    xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=8,
-                    color=style.text, fontweight="bold")
-
-
 def savings_by_option(results: dict, style: Style) -> bytes:
     """Horizontal bars: hard-cost savings of each option against the current one over the horizon."""
     ids = [o for o in results["option_order"] if o != results["current_option"]]

@@ -362,10 +362,6 @@ def _total(parts: dict):
     return sum(parts.values())
 
 
-def category_totals(year: dict) -> dict:
-    return {category: _total(year[category]) for category in CATEGORIES}
-
-
 def payback_months(net_savings_by_year: list, migration, months_per_year: int = MONTHS_PER_YEAR):
     """First month at whose end the cumulative net saving is positive and covers the migration cost.
 

@@ -29,7 +29,6 @@ from . import filters
 from .problems import ReportgenError
 
 WINDOWS_LIBRARY = re.compile(r"-\d+$|\.dll$|\.dylib$")  # libgobject-2.0-0, pango-1.0-0, *.dll, *.dylib
-PAPER = {"a4": "A4", "letter": "letter"}
 MAX_ASSET_BYTES = 24 * 1024 * 1024  # the CJK fallback font is 16 MB
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json", ".woff2": "font/woff2"}

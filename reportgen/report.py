@@ -112,7 +112,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     visual = bool({"pdf", "html"} & set(formats))
     work = lambda: _drawn(results, assessment, values, theme, formats)  # noqa: E731
     with (Forked(work) if overlap and visual else contextlib.closing(work())) as drawn:
-        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, overlap)
+        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, overlap) if visual else {}
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
             stages.seconds[stage] = seconds
             outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = made
@@ -124,8 +124,6 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
     """The HTML and PDF, taking the charts from `drawn` only when the document needs them."""
     results, assessment = computed.results, computed.assessment
     outputs: dict[str, bytes] = {}
-    if not {"pdf", "html"} & set(formats):
-        return outputs
     with stages.stage("html"):
         logo = _logo(project, assessment.customer.logo)
         names = chart_names(results)
@@ -148,9 +146,6 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
     files = Files(memory, chart_urls, drawn, stages)
     if not overlap:  # drawn here and now: its own stage, not part of the PDF's
         files.load()
-    if "pdf" in formats:
-        with stages.stage("pdf"):
-            import_weasyprint()
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),
                 mounts={"theme/": theme.folder, "style/": project.templates / "report",
@@ -159,6 +154,7 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
     name = report_name(results["customer"]["slug"])
     if "pdf" in formats:
         with stages.stage("pdf"):
+            import_weasyprint()
             sheets = [view["assets"]["theme_css"], view["assets"]["fallback_css"], view["assets"]["report_css"]]
             flat = flattened({url: site.read(site.base + url)[0] for url in sheets if url})
             pdf_site = dataclasses.replace(site, memory=ChainMap(flat, files))

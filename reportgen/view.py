@@ -323,6 +323,16 @@ def _option_costs(results: dict) -> dict:
     return {"columns": options, "by_category": by_category, "by_year": by_year, "rounding": rounding}
 
 
+def _infeasible_reasons(option: dict) -> list[str]:
+    """One sentence per cluster that does not fit: its first year over the limit, and what the last year needs."""
+    by_cluster: dict[str, list[dict]] = {}
+    for reason in option["infeasible_reasons"]:
+        by_cluster.setdefault(reason["cluster"], []).append(reason)
+    return [reasons[0]["message"] + (f", and it needs {filters.number(reasons[-1]['needed'])} by year {reasons[-1]['year']}"
+                                     if len(reasons) > 1 else "") + "."
+            for reasons in by_cluster.values()]
+
+
 def _current_breakdown(results: dict) -> dict:
     """Today's year 1 by category, each with the parts it is made of (the chart shows every part)."""
     currency = results["currency"]
@@ -571,7 +581,8 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
             "broker_price_per_hour": values[f"{broker}.price_per_hour"],
         },
         "option_costs": _option_costs(results),
-        "infeasible": [o | {"id": i} for i, o in results["options"].items() if not o["feasible"]],
+        "infeasible": [o | {"id": i, "reasons": _infeasible_reasons(o)} for i, o in results["options"].items()
+                       if not o["feasible"]],
         "sizing": _sizing_rows(results),
         "people": _people_rows(results),
         "risk_rows": _risk_rows(results),
