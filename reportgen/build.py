@@ -29,11 +29,43 @@ MANIFEST_NAME = ".manifest.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _digest_files(paths) -> str:
-    digest = hashlib.sha256()
-    for path, name in sorted(paths, key=lambda item: item[1]):
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+class FileDigests:
+    """SHA-256 of files, each reused while the file keeps its size and modification time.
+
+    The templates hold 20 MB of fonts; hashing them on every run took a twentieth of a second.
+    Editing, copying or checking out a file changes its modification time, so it is hashed again.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.known: dict[str, list] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def of(self, file: Path) -> str:
+        stat = file.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        key = str(file.resolve())
+        known = self.known.get(key)
+        if isinstance(known, list) and known[:2] == stamp:
+            return known[2]
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        self.known[key] = stamp + [digest]
+        self.changed = True
+        return digest
+
+    def combined(self, files: list[tuple[Path, str]]) -> str:
+        """One digest of named files: a change to any name or content changes it."""
+        digest = hashlib.sha256()
+        for path, name in sorted(files, key=lambda item: item[1]):
+            digest.update(f"{name}\0{self.of(path)}\0".encode())
+        return digest.hexdigest()
+
+    def save(self) -> None:
+        if self.changed:
+            write_atomic(self.path, json_bytes(dict(sorted(self.known.items()))))
 
 
 def _tree(folder: Path, pattern: str = "*", skip: Path | None = None) -> list[tuple[Path, str]]:
@@ -70,12 +102,12 @@ class Environment:
     tool: str
 
     @classmethod
-    def of(cls, project_root: Path, settings: Settings) -> "Environment":
+    def of(cls, project_root: Path, settings: Settings, digests: FileDigests) -> "Environment":
         templates = project_root / "templates"
         themes = templates / "themes"
         files = _tree(templates, skip=themes) + _tree(themes / settings.theme)
-        code = _digest_files(_tree(PACKAGE_DIR, "*.py"))
-        return cls(templates_sha256=_digest_files(files), tool=f"{__version__}+{code[:16]}")
+        code = digests.combined(_tree(PACKAGE_DIR, "*.py"))
+        return cls(templates_sha256=digests.combined(files), tool=f"{__version__}+{code[:16]}")
 
 
 @dataclass
@@ -244,7 +276,9 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
 def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settings, *, force: bool = False,
                workers: int | None = None, progress: Progress | None = None) -> list[Outcome]:
     """Build every stale customer in a process pool; one failure never stops the others."""
-    environment = Environment.of(project.root, settings)
+    digests = FileDigests(project.cache / "digests.json")
+    environment = Environment.of(project.root, settings, digests)
+    digests.save()
     manifest = Manifest(project.output)
     outcomes, to_build = plan(project, slugs, catalogue, settings, force, environment, manifest)
     progress = progress or Progress(len(to_build))

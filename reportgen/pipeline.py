@@ -69,6 +69,11 @@ class Project:
     def output_dir(self, slug: str) -> Path:
         return self.output / slug
 
+    @property
+    def cache(self) -> Path:
+        """What runs keep to start faster: never an input to a report's content."""
+        return self.output / ".cache"
+
 
 @dataclass(frozen=True)
 class Computed:

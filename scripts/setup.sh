@@ -16,3 +16,5 @@ fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".${extra}"
+# Compiled modules: Python reads them even where PYTHONDONTWRITEBYTECODE stops it writing them.
+python3 -m compileall -q reportgen tasks.py

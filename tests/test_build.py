@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from reportgen.build import Settings, build_many, plan, Environment, Manifest
+from reportgen.build import Environment, FileDigests, Manifest, Settings, build_many, plan
 from reportgen.catalogue import load_catalogue
 from reportgen.pipeline import Project, diff, new_assessment, report
 from reportgen.summary import changes_text
@@ -67,11 +67,33 @@ def test_a_catalogue_change_rebuilds_exactly_the_customers_that_use_it(batch_pro
     entries = dict(catalogue.entries)
     entries[key] = replace(entries[key], value=entries[key].value * 2)
     changed = replace(catalogue, entries=entries)
-    environment = Environment.of(batch_project.root, SETTINGS)
+    environment = Environment.of(batch_project.root, SETTINGS, FileDigests(batch_project.cache / "digests.json"))
     current, to_build = plan(batch_project, slugs, changed, SETTINGS, False, environment, Manifest(batch_project.output))
     assert [slug for slug, _ in to_build] == ["acme"]
     assert key in to_build[0][1]
     assert sorted(o.slug for o in current) == ["bluebird", "northwind"]
+
+
+def test_a_template_change_rebuilds_every_customer(batch_project):
+    catalogue, slugs = load_catalogue(), batch_project.customers()
+    build_many(batch_project, slugs, catalogue, SETTINGS, workers=1)
+    css = batch_project.templates / "report" / "report.css"
+    css.write_text(css.read_text() + "\n/* a designer's edit */\n")
+    rebuilt = build_many(batch_project, slugs, catalogue, SETTINGS, workers=1)
+    assert statuses(rebuilt) == {slug: "built" for slug in EXAMPLES}
+    assert {o.reason for o in rebuilt} == {"templates or theme changed"}
+
+
+def test_file_digests_are_kept_while_size_and_time_stay(tmp_path):
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"glyphs")
+    first = FileDigests(tmp_path / "digests.json")
+    digest = first.of(font)
+    first.save()
+    again = FileDigests(tmp_path / "digests.json")
+    assert again.of(font) == digest and not again.changed
+    font.write_bytes(b"other glyphs")
+    assert again.of(font) != digest and again.changed
 
 
 def test_one_broken_customer_does_not_stop_the_others(batch_project):

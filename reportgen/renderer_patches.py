@@ -1,0 +1,77 @@
+"""Two costs WeasyPrint 70 pays for nothing on reportgen's documents, removed without changing a drawn glyph.
+
+- **SVG text letter by letter.** WeasyPrint draws every SVG <text> one letter at a time: a Pango
+  layout and a text object per letter, so the charts' 1,500 letters cost a sixth of the PDF's
+  time and lose the font's kerning. Per-letter layout is only needed when letters carry their own
+  positions (several x or y values, dx, dy, rotate, letter-spacing or textLength). Chart labels
+  never do; for them, WeasyPrint's own text drawer is handed the label as a single "letter", so it
+  shapes, measures and draws it once.
+- **A C type per font size.** Subsetting a font asks cffi for an array type such as
+  `hb_codepoint_t[412]`; each new length is parsed by pycparser (milliseconds each, and its parser
+  is built on first use), and lengths differ per font and per customer. An array sized by its
+  initial values is the same array, and `hb_codepoint_t[]` is parsed once.
+
+Both are installed only for the WeasyPrint version they were written against (pinned in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import re
+
+SUPPORTED = "70."
+PER_LETTER = ("dx", "dy", "rotate", "textLength")
+SIZED_ARRAY = re.compile(r"(\w+)\[\d+\]")
+
+
+class _Run(str):
+    """A label that iterates as one piece: WeasyPrint's drawer lays out each item it yields."""
+
+    def __iter__(self):
+        yield str(self)
+
+
+def _single(value: str | None) -> bool:
+    return value is None or len(value.replace(",", " ").split()) <= 1
+
+
+def is_one_run(node) -> bool:
+    """Whether a text node's letters all follow each other, so the node is one run of text."""
+    attributes = node.attrib
+    return (bool(node.text) and _single(attributes.get("x")) and _single(attributes.get("y"))
+            and not any(name in attributes for name in PER_LETTER)
+            and node.get("letter-spacing") in (None, "0", "normal"))
+
+
+class _UnsizedArrays:
+    """WeasyPrint's cffi handle, but an array given its values is declared without a length."""
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init=None):
+        sized = SIZED_ARRAY.fullmatch(cdecl)
+        if sized and init is not None:
+            cdecl = f"{sized[1]}[]"
+        return self._ffi.new(cdecl, init)
+
+
+def install() -> None:
+    """Install both patches once; another WeasyPrint version is left as it is."""
+    import weasyprint
+    import weasyprint.pdf.fonts as pdf_fonts
+    import weasyprint.svg as svg
+    if not weasyprint.__version__.startswith(SUPPORTED) or isinstance(pdf_fonts.ffi, _UnsizedArrays):
+        return
+    pdf_fonts.ffi = _UnsizedArrays(pdf_fonts.ffi)
+    per_letter = svg.text
+
+    def text(drawing, node, font_size):
+        if is_one_run(node):
+            node._etree_node.text = _Run(node.text)
+        per_letter(drawing, node, font_size)
+
+    svg.text = text  # the anchor handling compares a node's drawer with this name
+    svg.TAGS.update({tag: text for tag, drawer in svg.TAGS.items() if drawer is per_letter})

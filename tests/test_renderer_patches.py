@@ -1,0 +1,90 @@
+"""Chart labels are drawn as runs of text: one text object per label, in the place per-letter drawing puts it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import datetime, timezone
+from types import SimpleNamespace
+from xml.etree import ElementTree
+
+from pypdf import PdfReader
+
+from reportgen.render import Site, render_pdf
+from reportgen.renderer_patches import is_one_run
+
+WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
+LABEL = "Kafka AVAWAY $9,671,501"
+
+
+def _svg(label_attributes: str) -> bytes:
+    texts = "".join(f'<text x="150" y="{y}" text-anchor="{anchor}" font-size="12px" {label_attributes}>{LABEL}</text>'
+                     for y, anchor in ((20, "start"), (40, "middle"), (60, "end")))
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="80">{texts}</svg>'.encode()
+
+
+def _pdf(tmp_path, label_attributes: str) -> None:
+    site = Site(base="file:///out/", roots=(tmp_path,), mounts={}, memory={"charts/a.svg": _svg(label_attributes)})
+    pdf = render_pdf('<img src="charts/a.svg">', site, WHEN, ("a.json", b"{}"))
+    (tmp_path / "a.pdf").write_bytes(pdf)
+
+
+def _text_shows(tmp_path) -> int:
+    """Text-showing operators (Tj, TJ) on the page and in its form XObjects: one per separately drawn piece of text."""
+    page = PdfReader(tmp_path / "a.pdf").pages[0]
+    shows, pending = len(re.findall(rb"\bT[jJ]\b", page.get_contents().get_data())), [page["/Resources"]]
+    while pending:
+        resources = pending.pop().get_object()
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            shows += len(re.findall(rb"\bT[jJ]\b", xobject.get_data()))
+            if "/Resources" in xobject:
+                pending.append(xobject["/Resources"])
+    return shows
+
+
+def _word_boxes(tmp_path) -> list[tuple[str, float, float]]:
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [(word, float(x0), float(x1))
+            for x0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html)]
+
+
+def test_a_plain_label_is_one_text_object_and_a_positioned_one_stays_per_letter(tmp_path):
+    _pdf(tmp_path, "")
+    assert _text_shows(tmp_path) == 3
+    _pdf(tmp_path, 'dx="0"')
+    assert _text_shows(tmp_path) == 3 * len(LABEL.replace(" ", ""))
+
+
+def _rows(tmp_path, label_attributes: str) -> list[list[tuple[float, float]]]:
+    """The (left, right) of each word of the start-, middle- and end-anchored labels."""
+    _pdf(tmp_path, label_attributes)
+    boxes = _word_boxes(tmp_path)
+    assert [word for word, *_ in boxes] == LABEL.split() * 3
+    return [[(x0, x1) for _, x0, x1 in boxes[i:i + 3]] for i in (0, 3, 6)]
+
+
+def test_runs_keep_every_anchor_and_gain_the_fonts_kerning(tmp_path):
+    (start, middle, end), (start_1, middle_1, end_1) = _rows(tmp_path, ""), _rows(tmp_path, 'dx="0"')
+    assert abs(start[0][0] - start_1[0][0]) < 0.2
+    assert abs((middle[0][0] + middle[2][1]) / 2 - (middle_1[0][0] + middle_1[2][1]) / 2) < 0.2
+    assert abs(end[2][1] - end_1[2][1]) < 0.2
+    width = lambda box: box[1] - box[0]  # noqa: E731
+    assert width(start[1]) < width(start_1[1]) - 1  # "AVAWAY" tightens: its pairs are kerned once it is one run
+    assert abs(width(start[2]) - width(start_1[2])) < 0.2  # figures have no kerning pairs: the same width
+
+
+def test_which_labels_are_runs():
+    def node(attributes: str, text: str = "Label") -> SimpleNamespace:
+        attrib = ElementTree.fromstring(f"<text {attributes}/>").attrib
+        return SimpleNamespace(attrib=attrib, text=text, get=attrib.get)
+
+    assert is_one_run(node('x="1" y="2"'))
+    assert is_one_run(node('transform="translate(1 2)"'))
+    assert not is_one_run(node('x="1 2 3"'))
+    assert not is_one_run(node('y="1,2"'))
+    assert not is_one_run(node('rotate="30"'))
+    assert not is_one_run(node('textLength="40"'))
+    assert not is_one_run(node('letter-spacing="2"'))
+    assert not is_one_run(node("", text=""))
