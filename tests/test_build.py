@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import time
+import weakref
 from dataclasses import replace
 
 import pytest
 
-from reportgen.build import Environment, FileDigests, Manifest, Settings, build_many, plan
+import reportgen.build
+from reportgen.build import Environment, FileDigests, Manifest, Settings, _collector_paused, build_many, plan
 from reportgen.catalogue import load_catalogue
 from reportgen.pipeline import Project, diff, new_assessment, report
 from reportgen.summary import changes_text
@@ -145,3 +148,20 @@ def test_a_new_assessment_validates_and_is_never_overwritten(batch_project):
         new_assessment(batch_project, "globex", "Other", datetime.date(2026, 11, 26), load_catalogue())
     with pytest.raises(ReportgenError, match="not a usable slug"):
         new_assessment(batch_project, "../evil", "Evil", datetime.date(2026, 11, 26), load_catalogue())
+
+
+@pytest.mark.parametrize("resident_mb, freed", [(2048, True), (300, False)])
+def test_a_worker_frees_its_reports_garbage_only_past_its_memory_limit(monkeypatch, resident_mb, freed):
+    class Box:
+        pass
+
+    monkeypatch.setattr(reportgen.build, "resident_mb", lambda: resident_mb)
+    gc.collect()
+    with _collector_paused(collect_over_mb=reportgen.build.WORKER_MEMORY_MB):
+        box = Box()
+        box.itself = box  # a cycle: only the collector frees it
+        alive = weakref.ref(box)
+        del box
+    assert (alive() is None) == freed
+    assert gc.isenabled()
+    gc.collect()
