@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import describe, loop_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("acme", "bluebird", "northwind")
 
@@ -46,6 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=20)
     count = parser.parse_args().customers
+    speed_before = loop_seconds()
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
         for workers in (2, 1):
@@ -57,6 +60,7 @@ def main() -> None:
     print(f"{count} customers, cold, 1 worker:  {results[1]:6.2f} s")
     print(f"speed-up with 2 workers:            {results[1] / results[2]:6.2f}x")
     print(f"run with nothing to do:             {nothing:6.2f} s")
+    print(describe(speed_before, loop_seconds()))
 
 
 if __name__ == "__main__":

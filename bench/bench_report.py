@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import describe, loop_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = """
 import sys, time
@@ -34,7 +36,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--customer", default="acme")
     args = parser.parse_args()
-    load_before = os.getloadavg()[0]
+    load_before, speed_before = os.getloadavg()[0], loop_seconds()
     walls, stages = [], []
     for _ in range(args.runs):
         start = time.perf_counter()
@@ -48,6 +50,7 @@ def main() -> None:
                                    check=True, capture_output=True, text=True).stdout) for _ in range(args.runs)]
     whole, floor = statistics.median(walls), statistics.median(floors)
     print(f"load average (1 min) on {os.cpu_count()} cores: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+    print(describe(speed_before, loop_seconds()))
     print(f"invoke report --customer {args.customer}: median {whole:.2f} s over {args.runs} fresh runs "
           f"(min {min(walls):.2f}, max {max(walls):.2f})")
     for name in stages[0]:
