@@ -156,9 +156,12 @@ class Manifest:
             self.customers: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["customers"]
         except (OSError, ValueError, KeyError):
             self.customers = {}
+        self.loaded = json.dumps(self.customers, sort_keys=True)
 
     def save(self) -> None:
-        write_atomic(self.path, json_bytes({"customers": dict(sorted(self.customers.items()))}))
+        """Write the manifest when it changed (a run that built nothing and forgot nothing writes nothing)."""
+        if json.dumps(self.customers, sort_keys=True) != self.loaded:
+            write_atomic(self.path, json_bytes({"customers": dict(sorted(self.customers.items()))}))
 
 
 @dataclass
@@ -289,7 +292,6 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
     """Build every stale customer in a process pool; one failure never stops the others."""
     digests = FileDigests(project.cache / "digests.json")
     environment = Environment.of(project.root, settings, digests)
-    digests.save()
     manifest = Manifest(project.output)
     outcomes, to_build = plan(project, slugs, catalogue, settings, force, environment, manifest)
     progress = progress or Progress(len(to_build))
@@ -314,5 +316,7 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
                 for future in as_completed(futures):
                     finished(future.result(), futures[future])
         manifest.save()
+    if project.output.is_dir():  # a run that wrote nothing, such as one with a broken input, creates no folder
+        digests.save()
     order = {slug: i for i, slug in enumerate(slugs)}
     return sorted(outcomes, key=lambda o: order[o.slug])

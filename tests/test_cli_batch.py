@@ -56,3 +56,12 @@ def test_diff_prints_the_changed_input_and_the_moved_headline(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert "baseline.support_and_services_per_year: 0 -> 12000" in shown.stdout
     assert "Self-managed Kafka tco_hard:" in shown.stdout
+
+
+def test_a_report_of_a_broken_assessment_creates_no_output_folder(tmp_path):
+    project = make_project(tmp_path)
+    (project / "inputs" / "acme.json").write_text('{"customer": {')
+    done = run(project, "report", "--customer", "acme")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "inputs/acme.json:1:" in done.stderr
+    assert not (project / "output").exists()
