@@ -73,9 +73,11 @@ def _shown(text: str) -> set[int]:
 
 def needed(templates: Path, theme: Theme, text: str) -> tuple[FontFile, ...]:
     """The fallback font files `text` needs beyond the theme's fonts; an error for what none has."""
-    missing = _shown(text).difference(*(coverage(f.path) for f in theme.fonts))
-    if not missing:
-        return ()
+    missing = _shown(text)
+    for font in theme.fonts:  # the body font alone covers most reports: the others' tables are read only if needed
+        missing -= coverage(font.path)
+        if not missing:
+            return ()
     fonts = shipped(templates)
     families = [family for family in dict.fromkeys(f.family for f in fonts)
                 if any(missing & coverage(f.path) for f in fonts if f.family == family)]
