@@ -1,8 +1,8 @@
 """How fast the machine is right now: shared VMs drift by a third or more within minutes.
 
-A fixed pure-Python loop, timed before and after a benchmark, tells a slow figure caused by the
-code from one caused by the machine. On this project's reference machine (2 cores, quiet) it takes
-about 0.30 s.
+A fixed pure-Python loop, timed before and after a benchmark, helps tell a slow figure caused by
+the code from one caused by the machine. On this project's machine (2 cores, quiet) it takes about
+0.30 s. It is a hint, not a correction: compare two versions by running them in turn, not hours apart.
 """
 
 from __future__ import annotations
@@ -24,6 +24,5 @@ def loop_seconds() -> float:
 
 
 def describe(before: float, after: float) -> str:
-    slower = max(before, after) / QUIET_SECONDS
-    return (f"machine speed: fixed loop {before:.2f} s before, {after:.2f} s after "
-            f"(quiet: {QUIET_SECONDS:.2f} s; up to {slower:.2f}x slower than quiet during this run)")
+    return (f"machine speed: a fixed CPU loop took {before:.2f} s before and {after:.2f} s after this run "
+            f"({QUIET_SECONDS:.2f} s when quiet; layout, which leans on memory, can slow more than the loop)")
