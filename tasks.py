@@ -26,7 +26,7 @@ from reportgen.writer import write_atomic
 
 PROJECT = Project(Path(__file__).resolve().parent)
 # A task runs once and exits. Python's cyclic collector would spend about a tenth of a report's time
-# walking objects that live until exit anyway; batch workers collect after each report instead.
+# walking objects that live until exit anyway; batch workers collect only past a memory limit (reportgen.build).
 gc.disable()
 
 

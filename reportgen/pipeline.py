@@ -104,9 +104,11 @@ def compute_assessment(assessment: Assessment, input_bytes: bytes, catalogue: Ca
 
 
 def write_results(project: Project, computed: Computed) -> Path:
-    path = project.output_dir(computed.assessment.customer.slug) / "results.json"
-    write_atomic(path, json_bytes(computed.results))
-    return path
+    """results.json alone, under the folder's lock like a report, so that it never lands in the middle of one."""
+    folder = project.output_dir(computed.assessment.customer.slug)
+    with exclusive(folder):
+        write_atomic(folder / "results.json", json_bytes(computed.results))
+    return folder / "results.json"
 
 
 def changes_since_previous(project: Project, computed: Computed) -> dict | None:

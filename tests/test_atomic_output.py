@@ -136,3 +136,21 @@ def test_rendering_leaves_no_temporary_folder_even_without_the_cyclic_collector(
         assert list(scratch.iterdir()) == []
     finally:
         gc.enable()
+
+
+def test_results_alone_wait_for_a_report_being_written(tmp_path):
+    import fcntl
+    import threading
+    from reportgen.pipeline import compute, write_results
+    project = tmp_project(tmp_path, example("acme"))
+    folder = project.output_dir("acme")
+    folder.mkdir(parents=True)
+    computed = compute(project, "acme")
+    with open(folder / LOCK_NAME, "ab") as lock:  # another run holds the folder
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        writer = threading.Thread(target=write_results, args=(project, computed))
+        writer.start()
+        writer.join(timeout=0.5)
+        assert writer.is_alive() and not (folder / "results.json").exists()
+    writer.join(timeout=30)
+    assert not writer.is_alive() and (folder / "results.json").is_file()
