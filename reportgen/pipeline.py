@@ -25,7 +25,7 @@ from .scaffold import starting_assessment_json
 from .scenario import catalogue_values, resolve
 from .schema import Assessment
 from .uncertainty import analyse
-from .writer import exclusive, json_bytes, write_atomic
+from .writer import exclusive, json_bytes, prune, write_atomic
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOT_CUSTOMERS = {"schema"}  # inputs/schema.json is the editors' schema, not an assessment
@@ -203,4 +203,5 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
                 target = folder / name
                 if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
                     write_atomic(target, data)
+            prune(folder, set(outputs))
     return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes)

@@ -32,6 +32,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def prune(folder: Path, written: set[str]) -> None:
+    """Remove what earlier runs left in the sub-folders this run wrote (`written`: paths relative to
+    `folder`): another theme's fonts, a chart the report no longer has. Top-level files are kept, so a
+    PDF-only run leaves the previous HTML and workbook where they are."""
+    for sub in sorted({name.split("/")[0] for name in written if "/" in name}):
+        for path in sorted((folder / sub).rglob("*"), reverse=True):  # files before the folders holding them
+            if path.is_file() and path.relative_to(folder).as_posix() not in written:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
 @contextmanager
 def exclusive(folder: Path) -> Iterator[None]:
     """Hold the folder's lock, so that two runs writing it never interleave (the second waits).

@@ -154,3 +154,16 @@ def test_results_alone_wait_for_a_report_being_written(tmp_path):
         assert writer.is_alive() and not (folder / "results.json").exists()
     writer.join(timeout=30)
     assert not writer.is_alive() and (folder / "results.json").is_file()
+
+
+def test_a_theme_switch_leaves_the_folder_as_a_fresh_build_of_the_new_theme(tmp_path):
+    fresh = tmp_project(tmp_path / "fresh", example("acme"))
+    report(fresh, "acme", theme_id="harbor", formats=("html",))
+    switched = tmp_project(tmp_path / "switched", example("acme"))
+    report(switched, "acme", theme_id="default", formats=("html",))
+    stale_chart = switched.output_dir("acme") / "charts" / "dropped_chart.svg"
+    stale_chart.write_bytes(b"<svg/>")
+    report(switched, "acme", theme_id="harbor", formats=("html",))
+    assert snapshot(switched.output_dir("acme")) == snapshot(fresh.output_dir("acme"))
+    report(switched, "acme", theme_id="harbor", formats=("pdf",))  # a PDF alone keeps the HTML and its files
+    assert {name for name in snapshot(fresh.output_dir("acme"))} < set(snapshot(switched.output_dir("acme")))
