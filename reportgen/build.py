@@ -306,7 +306,7 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
             outcomes.append(outcome)
             progress.step(outcome)
 
-        if workers == 1:  # a single report draws its charts on the second core while it renders the text
+        if workers == 1:  # the only report to build draws its charts on the second core (see report.build_report)
             for slug, reason in to_build:
                 finished(_build_in_worker(str(project.root), slug, settings, environment, len(to_build) == 1), reason)
         else:

@@ -134,7 +134,8 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
                  "assets": {"theme_css": "theme/theme.css", "report_css": "style/report.css", "screen_css": "style/screen.css",
                             "logo_inverse": f"theme/{theme.logo_inverse.relative_to(theme.folder).as_posix()}",
                             "charts": chart_urls, "fallback_css": None}}
-        html = render_html(project.templates, view, project.cache / "templates")
+        compiled = project.cache / "templates"
+        html = render_html(project.templates, view, compiled)
         memory: dict[str, bytes] = {}
         fonts = fallback.needed(project.templates, theme, html + chart_words(results))
         if logo:
@@ -142,7 +143,7 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
         if fonts:  # rare: text in a script the theme lacks; the same document again, with the fonts it needs
             memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
             view["assets"]["fallback_css"] = FALLBACK_CSS
-            html = render_html(project.templates, view, project.cache / "templates")
+            html = render_html(project.templates, view, compiled)
     files = Files(memory, chart_urls, drawn, stages)
     if not overlap:  # drawn here and now: its own stage, not part of the PDF's
         files.load()
