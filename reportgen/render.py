@@ -9,14 +9,14 @@ its logger collects every warning and error and the render fails with them.
 from __future__ import annotations
 
 import ctypes.util
+import io
 import logging
 import mimetypes
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -28,7 +28,6 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from . import filters, renderer_patches
 from .problems import ReportgenError
 
-WINDOWS_LIBRARY = re.compile(r"-\d+$|\.dll$|\.dylib$")  # libgobject-2.0-0, pango-1.0-0, *.dll, *.dylib
 MAX_ASSET_BYTES = 24 * 1024 * 1024  # the CJK fallback font is 16 MB
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json", ".woff2": "font/woff2"}
@@ -137,17 +136,23 @@ def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachmen
 
 
 def import_weasyprint() -> None:
-    """Import WeasyPrint without its probes for other systems' library names.
+    """Import WeasyPrint, its libraries loaded by their Linux names without a search.
 
-    WeasyPrint 70 asks for Windows and macOS names ('libgobject-2.0-0', '.dylib') before the Linux ones; each miss
-    makes ctypes run ldconfig and a compiler, about 0.2 s in all. Such names never exist on Linux, so
-    they are answered at once while WeasyPrint loads; every other lookup is the standard one.
-    Then the two patches of renderer_patches go in.
+    WeasyPrint 70 tries each library under several names, the Windows and macOS ones first, and cffi
+    hands every name that is not a file to ctypes' find_library, which runs ldconfig and a compiler:
+    fifteen processes, a twentieth of a second or more. Each list also holds the Linux name
+    ('libpango-1.0.so.0'), which the dynamic loader opens itself, so the search is skipped while
+    WeasyPrint loads; on a system without those names the import is tried again with the search.
+    Then the patches of renderer_patches go in.
     """
     if "weasyprint" not in sys.modules:
         find_library = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None if WINDOWS_LIBRARY.search(name) else find_library(name)
+        ctypes.util.find_library = lambda name: None
         try:
+            with redirect_stdout(io.StringIO()):  # WeasyPrint prints its advice when a library is missing
+                import weasyprint  # noqa: F401
+        except OSError:
+            ctypes.util.find_library = find_library
             import weasyprint  # noqa: F401
         finally:
             ctypes.util.find_library = find_library
