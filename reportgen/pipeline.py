@@ -6,6 +6,7 @@ has succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -181,27 +182,29 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
            paper: str = "a4", catalogue: Catalogue | None = None, overlap: bool = False) -> Report:
     """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded.
 
-    `overlap` draws the charts and the workbook in a second process (see report.build_report).
+    `overlap` draws the charts and the workbook in a second process (see report.drawing_process).
     """
-    from .report import build_report  # the rendering stack is imported only when a report is made
+    from .report import build_report, drawing_process  # the rendering stack is imported only when a report is made
 
     stages = Stages()
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
-    with stages.stage("validate"):
-        assessment = load_assessment(path, catalogue, project.root)
+    drawer = drawing_process(formats) if overlap else None
     folder = project.output_dir(slug)
-    with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time
-        with stages.stage("compute"):
-            computed = compute_assessment(assessment, path.read_bytes(), catalogue)
-            computed.results["changes"] = changes_since_previous(project, computed)
-        outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages, overlap)
-        outputs["results.json"] = json_bytes(computed.results)
-        outputs["inputs.json"] = computed.input_bytes
-        with stages.stage("write"):
-            for name, data in outputs.items():
-                target = folder / name
-                if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-                    write_atomic(target, data)
-            prune(folder, set(outputs))
+    with drawer or contextlib.nullcontext():  # the drawing process starts on its imports while this one validates
+        with stages.stage("validate"):
+            assessment = load_assessment(path, catalogue, project.root)
+        with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time
+            with stages.stage("compute"):
+                computed = compute_assessment(assessment, path.read_bytes(), catalogue)
+                computed.results["changes"] = changes_since_previous(project, computed)
+            outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages, drawer)
+            outputs["results.json"] = json_bytes(computed.results)
+            outputs["inputs.json"] = computed.input_bytes
+            with stages.stage("write"):
+                for name, data in outputs.items():
+                    target = folder / name
+                    if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+                        write_atomic(target, data)
+                prune(folder, set(outputs))
     return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes)

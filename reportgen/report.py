@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import time
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from . import fallback
@@ -24,6 +25,7 @@ from .pipeline import Computed, Project, Stages
 from .problems import ReportgenError
 from .render import Site, import_weasyprint, metadata_date, render_html, render_pdf
 from .scenario import catalogue_values, resolve
+from .schema import Assessment
 from .theme import load_theme
 from .view import build_view
 
@@ -47,7 +49,8 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
     return f"customer/{name}", data
 
 
-def _drawn(results: dict, assessment, values, theme, formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
+def _drawn(results: dict, assessment: Callable[[], Assessment], values, theme, formats: tuple[str, ...]
+           ) -> Iterator[tuple[str, object, float]]:
     """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF waits for them."""
     if {"pdf", "html"} & set(formats):
         from .charts import draw_charts
@@ -57,8 +60,27 @@ def _drawn(results: dict, assessment, values, theme, formats: tuple[str, ...]) -
     if "xlsx" in formats:
         from .workbook import build_workbook
         start = time.perf_counter()
-        workbook = build_workbook(assessment, results, values, theme.colors)
+        workbook = build_workbook(assessment(), results, values, theme.colors)
         yield "workbook", workbook, time.perf_counter() - start
+
+
+def _import_drawing(formats: tuple[str, ...]) -> None:
+    """The modules `_drawn` needs, matplotlib foremost: a third of a second to import."""
+    if {"pdf", "html"} & set(formats):
+        from . import charts  # noqa: F401
+    if "xlsx" in formats:
+        from . import workbook  # noqa: F401
+
+
+def drawing_process(formats: tuple[str, ...]) -> Forked | None:
+    """For a single report, a second process that imports the drawing libraries now, while this one
+    validates and computes, and draws the charts and the workbook once `build_report` sends it the results.
+    None when the formats draw nothing the document waits for."""
+    if not {"pdf", "html"} & set(formats):
+        return None
+    # the assessment travels as its JSON, validated again there: pydantic cannot pickle its parametrised ranges
+    work = lambda sent: _drawn(sent[0], lambda: Assessment.model_validate(json.loads(sent[1])), *sent[2:], formats)  # noqa: E731
+    return Forked(work, prepare=lambda: _import_drawing(formats))
 
 
 class Files(Mapping):
@@ -94,12 +116,12 @@ class Files(Mapping):
 
 
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
-                 formats: tuple[str, ...], paper: str, stages: Stages, overlap: bool = False) -> dict[str, bytes]:
+                 formats: tuple[str, ...], paper: str, stages: Stages, drawer: Forked | None = None) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
 
-    With `overlap`, a forked process draws the charts and the workbook while this one imports WeasyPrint
-    and renders the HTML: one report on a two-core machine takes the longer of the two paths, not their sum.
-    A batch leaves it off: its workers already keep every core busy.
+    With a `drawer` (see drawing_process), the charts and the workbook are drawn there while this process
+    imports WeasyPrint and renders the HTML: one report on a two-core machine takes the longer of the two
+    paths, not their sum. A batch has none: its workers already keep every core busy.
     """
     unknown = [f for f in formats if f not in FORMATS] + ([paper] if paper not in PAPERS else [])
     if unknown or not formats:
@@ -110,9 +132,11 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     resolved = resolve(assessment)
     values = catalogue_values(resolved, catalogue)
     visual = bool({"pdf", "html"} & set(formats))
-    work = lambda: _drawn(results, assessment, values, theme, formats)  # noqa: E731
-    with (Forked(work) if overlap and visual else contextlib.closing(work())) as drawn:
-        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, overlap) if visual else {}
+    if drawer is not None:
+        drawer.send((results, computed.input_bytes, values, theme))
+    with contextlib.closing(drawer or _drawn(results, lambda: assessment, values, theme, formats)) as drawn:
+        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn,
+                         drawer is not None) if visual else {}
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
             stages.seconds[stage] = seconds
             outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = made
