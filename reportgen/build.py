@@ -16,12 +16,14 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .catalogue import Catalogue
+from .drawing import drawing_process
+from .forked import Forked
 from .problems import ReportgenError
 from .writer import json_bytes, write_atomic
 
@@ -192,19 +194,19 @@ def _warm_up() -> None:
 
 
 def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment,
-                     single: bool = False) -> Outcome:
-    """One customer's report; `single` when it is the only one to build (see report.build_report)."""
+                     single: bool = False, drawer: Forked | None = None) -> Outcome:
+    """One customer's report; `single` when it is the only one to build, `drawer` its drawing process if any."""
     with _collector_paused(collect_over_mb=None if single else WORKER_MEMORY_MB):
-        return _build_one(root, slug, settings, environment, single)
+        return _build_one(root, slug, settings, environment, drawer)
 
 
-def _build_one(root: str, slug: str, settings: Settings, environment: Environment, overlap: bool) -> Outcome:
+def _build_one(root: str, slug: str, settings: Settings, environment: Environment, drawer: Forked | None) -> Outcome:
     from .catalogue import load_catalogue
     from .pipeline import Project, report
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()
-        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue, overlap)
+        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue, drawer)
         results = built.results
         proposed = results["options"][results["proposed_option"]]
         record = asdict(fingerprint(built.input_bytes, results["catalogue_used"], catalogue, environment, settings))
@@ -289,7 +291,18 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
 
 def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settings, *, force: bool = False,
                workers: int | None = None, progress: Progress | None = None) -> list[Outcome]:
-    """Build every stale customer in a process pool; one failure never stops the others."""
+    """Build every stale customer in a process pool; one failure never stops the others.
+
+    A single customer gets a drawing process at once, before anything is read: it spends the time this
+    process takes to plan, validate and compute on importing matplotlib (see drawing.drawing_process).
+    """
+    drawer = drawing_process(settings.formats) if len(slugs) == 1 else None
+    with drawer or nullcontext():
+        return _build_all(project, slugs, catalogue, settings, force, workers, progress, drawer)
+
+
+def _build_all(project, slugs: list[str], catalogue: Catalogue, settings: Settings, force: bool,
+               workers: int | None, progress: Progress | None, drawer: Forked | None) -> list[Outcome]:
     digests = FileDigests(project.cache / "digests.json")
     environment = Environment.of(project.root, settings, digests)
     manifest = Manifest(project.output)
@@ -306,9 +319,10 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
             outcomes.append(outcome)
             progress.step(outcome)
 
-        if workers == 1:  # the only report to build draws its charts on the second core (see report.build_report)
+        if workers == 1:  # the only report to build draws its charts on the second core (see drawing.drawing_process)
             for slug, reason in to_build:
-                finished(_build_in_worker(str(project.root), slug, settings, environment, len(to_build) == 1), reason)
+                finished(_build_in_worker(str(project.root), slug, settings, environment, len(to_build) == 1,
+                                          drawer), reason)
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
                 futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogue
 from .changes import compare_runs, previous_run
+from .forked import Forked
 from .loader import load_assessment
 from .model import evaluate
 from .problems import ReportgenError
@@ -179,19 +180,19 @@ class Report:
 
 
 def report(project: Project, slug: str, theme_id: str = "default", formats: tuple[str, ...] = ("pdf", "html"),
-           paper: str = "a4", catalogue: Catalogue | None = None, overlap: bool = False) -> Report:
+           paper: str = "a4", catalogue: Catalogue | None = None, drawer: Forked | None = None) -> Report:
     """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded.
 
-    `overlap` draws the charts and the workbook in a second process (see report.drawing_process).
+    A `drawer` (see drawing.drawing_process) draws the charts and the workbook in a second process; it
+    ends with the report, whatever happens.
     """
-    from .report import build_report, drawing_process  # the rendering stack is imported only when a report is made
+    from .report import build_report  # the rendering stack is imported only when a report is made
 
     stages = Stages()
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
-    drawer = drawing_process(formats) if overlap else None
     folder = project.output_dir(slug)
-    with drawer or contextlib.nullcontext():  # the drawing process starts on its imports while this one validates
+    with drawer or contextlib.nullcontext():
         with stages.stage("validate"):
             assessment = load_assessment(path, catalogue, project.root)
         with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import time
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from . import fallback
 from .catalogue import Catalogue
 from .chart_plan import chart_names, chart_words
 from .flatcss import flattened
+from .drawing import draw_outputs
 from .forked import Forked
 from .logo import safe_logo
 from .pipeline import Computed, Project, Stages
 from .problems import ReportgenError
 from .render import Site, import_weasyprint, metadata_date, render_html, render_pdf
 from .scenario import catalogue_values, resolve
-from .schema import Assessment
 from .theme import load_theme
 from .view import build_view
 
@@ -47,40 +46,6 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
         raise ReportgenError(f"the logo {logo} must be a file inside the project to appear in the report")
     name, data = safe_logo(path)
     return f"customer/{name}", data
-
-
-def _drawn(results: dict, assessment: Callable[[], Assessment], values, theme, formats: tuple[str, ...]
-           ) -> Iterator[tuple[str, object, float]]:
-    """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF waits for them."""
-    if {"pdf", "html"} & set(formats):
-        from .charts import draw_charts
-        start = time.perf_counter()
-        charts = draw_charts(results, theme)
-        yield "charts", charts, time.perf_counter() - start
-    if "xlsx" in formats:
-        from .workbook import build_workbook
-        start = time.perf_counter()
-        workbook = build_workbook(assessment(), results, values, theme.colors)
-        yield "workbook", workbook, time.perf_counter() - start
-
-
-def _import_drawing(formats: tuple[str, ...]) -> None:
-    """The modules `_drawn` needs, matplotlib foremost: a third of a second to import."""
-    if {"pdf", "html"} & set(formats):
-        from . import charts  # noqa: F401
-    if "xlsx" in formats:
-        from . import workbook  # noqa: F401
-
-
-def drawing_process(formats: tuple[str, ...]) -> Forked | None:
-    """For a single report, a second process that imports the drawing libraries now, while this one
-    validates and computes, and draws the charts and the workbook once `build_report` sends it the results.
-    None when the formats draw nothing the document waits for."""
-    if not {"pdf", "html"} & set(formats):
-        return None
-    # the assessment travels as its JSON, validated again there: pydantic cannot pickle its parametrised ranges
-    work = lambda sent: _drawn(sent[0], lambda: Assessment.model_validate(json.loads(sent[1])), *sent[2:], formats)  # noqa: E731
-    return Forked(work, prepare=lambda: _import_drawing(formats))
 
 
 class Files(Mapping):
@@ -119,7 +84,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
                  formats: tuple[str, ...], paper: str, stages: Stages, drawer: Forked | None = None) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
 
-    With a `drawer` (see drawing_process), the charts and the workbook are drawn there while this process
+    With a `drawer` (see drawing.drawing_process), the charts and the workbook are drawn there while this process
     imports WeasyPrint and renders the HTML: one report on a two-core machine takes the longer of the two
     paths, not their sum. A batch has none: its workers already keep every core busy.
     """
@@ -134,7 +99,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     visual = bool({"pdf", "html"} & set(formats))
     if drawer is not None:
         drawer.send((results, computed.input_bytes, values, theme))
-    with contextlib.closing(drawer or _drawn(results, lambda: assessment, values, theme, formats)) as drawn:
+    with contextlib.closing(drawer or draw_outputs(results, lambda: assessment, values, theme, formats)) as drawn:
         outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn,
                          drawer is not None) if visual else {}
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
@@ -144,7 +109,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
 
 
 def _build(project: Project, computed: Computed, theme, resolved, values, formats: tuple[str, ...], paper: str,
-           stages: Stages, drawn: Iterator[tuple[str, object, float]], overlap: bool) -> dict[str, bytes]:
+           stages: Stages, drawn: Iterator[tuple[str, object, float]], forked: bool) -> dict[str, bytes]:
     """The HTML and PDF, taking the charts from `drawn` only when the document needs them."""
     results, assessment = computed.results, computed.assessment
     outputs: dict[str, bytes] = {}
@@ -169,7 +134,7 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             view["assets"]["fallback_css"] = FALLBACK_CSS
             html = render_html(project.templates, view, compiled)
     files = Files(memory, chart_urls, drawn, stages)
-    if not overlap:  # drawn here and now: its own stage, not part of the PDF's
+    if not forked:  # drawn here and now: its own stage, not part of the PDF's
         files.load()
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),

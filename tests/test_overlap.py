@@ -11,6 +11,7 @@ import time
 import pytest
 
 import reportgen.charts
+from reportgen.drawing import drawing_process
 from reportgen.forked import Forked
 from reportgen.pipeline import report
 from reportgen.problems import ReportgenError
@@ -24,7 +25,7 @@ def test_a_report_drawn_in_two_processes_has_the_same_bytes_as_in_one(tmp_path):
     two = tmp_project(tmp_path / "two", example("acme"))
     formats = ("pdf", "html", "xlsx")
     report(one, "acme", formats=formats)
-    made = report(two, "acme", formats=formats, overlap=True)
+    made = report(two, "acme", formats=formats, drawer=drawing_process(formats))
     assert {"charts", "workbook", "pdf"} <= set(made.stages.seconds)
     files = snapshot(two.output_dir("acme"))
     assert any(name.endswith(".xlsx") for name in files) and any(name.startswith("charts/") for name in files)
@@ -42,7 +43,7 @@ def test_a_chart_failure_in_the_forked_process_stops_the_report_and_keeps_the_pr
 
     monkeypatch.setattr(reportgen.charts, "draw_charts", broken)
     with pytest.raises(ReportgenError, match="no font for the chart"):
-        report(project, "acme", formats=("html", "xlsx"), overlap=True)
+        report(project, "acme", formats=("html", "xlsx"), drawer=drawing_process(("html", "xlsx")))
     assert snapshot(project.output_dir("acme")) == before
 
 
@@ -128,6 +129,6 @@ def test_a_broken_assessment_stops_the_drawing_process_it_started(tmp_path):
     (project.inputs / "acme.json").write_text(json.dumps(variant("acme", **{"risk.incidents_per_year": -1})))
     started = time.monotonic()
     with pytest.raises(ReportgenError, match="incidents_per_year"):
-        report(project, "acme", formats=("pdf", "html", "xlsx"), overlap=True)
+        report(project, "acme", formats=("pdf", "html", "xlsx"), drawer=drawing_process(("pdf", "html", "xlsx")))
     assert time.monotonic() - started < 5
     assert not project.output_dir("acme").exists()
