@@ -23,12 +23,11 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import fallback, filters
-from .chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, chart_names, chart_words, simulated_savings, tornado_rows
-from .model import CATEGORIES
+from .chart_plan import (CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, WIDTH_IN, chart_names, chart_words,
+                         compared_options, current_cost_rows, height_in, simulated_savings, tornado_rows)
 from .problems import ReportgenError
 from .theme import FontFile, Theme, option_colours
 
-WIDTH_IN = 6.5  # the text block of an A4 or Letter page with the report's margins
 MARKERS = (("p10", "P10", "right"), ("p50", "P50", "center"), ("p90", "P90", "left"))  # labels lean outwards
 
 
@@ -59,8 +58,8 @@ class Style:
     def money_axis(self, axis) -> None:
         axis.set_major_formatter(FuncFormatter(lambda v, _: self.money(v)))
 
-    def figure(self, height_in: float) -> Figure:
-        return Figure(figsize=(WIDTH_IN, height_in))
+    def figure(self, inches_high: float) -> Figure:
+        return Figure(figsize=(WIDTH_IN, inches_high))
 
     def svg(self, figure: Figure) -> bytes:
         _fit(figure)
@@ -176,10 +175,10 @@ def _names(results: dict, ids: list[str]) -> list[str]:
 
 def savings_by_option(results: dict, style: Style) -> bytes:
     """Horizontal bars: hard-cost savings of each option against the current one over the horizon."""
-    ids = [o for o in results["option_order"] if o != results["current_option"]]
+    ids = compared_options(results)
     savings = [results["options"][o]["savings"] for o in ids]
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(0.36 * len(ids) + 0.55)
+        figure = style.figure(height_in("savings_by_option", results))
         ax = figure.add_subplot()
         y = list(range(len(ids)))[::-1]
         ax.barh(y, savings, color=[style.options[o] for o in ids], height=0.62)
@@ -200,11 +199,9 @@ def savings_by_option(results: dict, style: Style) -> bytes:
 
 def current_cost(results: dict, style: Style) -> bytes:
     """Horizontal bars: the current option's year-1 cost by part, coloured by category."""
-    year_1 = results["options"][results["current_option"]]["years"][1]
-    rows = [(category, part, year_1[category][part]) for category, parts in CATEGORIES.items()
-            for part in parts if year_1[category][part]]
+    rows = current_cost_rows(results)
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(0.21 * len(rows) + 0.6)
+        figure = style.figure(height_in("current_cost", results))
         ax = figure.add_subplot()
         y = list(range(len(rows)))[::-1]
         ax.barh(y, [r[2] for r in rows], color=[style.categories[r[0]] for r in rows], height=0.66)
@@ -227,7 +224,7 @@ def tco_by_option(results: dict, style: Style) -> bytes:
     ids = results["option_order"]
     stack = ("migration", "infrastructure", "service_charges", "people")
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(3.1)
+        figure = style.figure(height_in("tco_by_option", results))
         ax = figure.add_subplot()
         x = range(len(ids))
         bottom = [0.0] * len(ids)
@@ -262,7 +259,7 @@ def cumulative_cost(results: dict, style: Style) -> bytes:
     """Lines: each option's cumulative hard cost from year 0 (migration) to the end of the horizon."""
     ids = results["option_order"]
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(2.9)
+        figure = style.figure(height_in("cumulative_cost", results))
         ax = figure.add_subplot()
         ends = []
         for o in ids:
@@ -301,7 +298,7 @@ def roi_waterfall(results: dict, style: Style) -> bytes:
     colours = {"up": style.categories["infrastructure"], "down": style.theme.colors["warning"],
                "total": style.options[results["proposed_option"]]}
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(2.6)
+        figure = style.figure(height_in("roi_waterfall", results))
         ax = figure.add_subplot()
         level = 0.0
         for i, (label, value) in enumerate(steps):
@@ -330,7 +327,7 @@ def time_to_value(results: dict, style: Style) -> bytes:
     ids = results["option_order"]
     months = [results["options"][o]["time_to_value"]["months_to_production"] for o in ids]
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(0.28 * len(ids) + 0.55)
+        figure = style.figure(height_in("time_to_value", results))
         ax = figure.add_subplot()
         y = list(range(len(ids)))[::-1]
         ax.barh(y, months, color=[style.options[o] for o in ids], height=0.6)
@@ -361,7 +358,7 @@ def savings_histogram(results: dict, style: Style) -> bytes:
     edges, counts = outcome["histogram"]["edges"], outcome["histogram"]["counts"]
     colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(2.6)
+        figure = style.figure(height_in("savings_histogram", results))
         ax = figure.add_subplot()
         widths = [right - left for left, right in zip(edges, edges[1:])]
         ax.bar(edges[:-1], counts, width=widths, align="edge", linewidth=0,
@@ -392,7 +389,7 @@ def tornado(results: dict, style: Style) -> bytes:
     centre = results["options"][results["proposed_option"]]["savings"]
     colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
     with matplotlib.rc_context(style.rc):
-        figure = style.figure(0.36 * len(rows) + 0.9)
+        figure = style.figure(height_in("tornado", results))
         ax = figure.add_subplot()
         y = list(range(len(rows)))[::-1]
         for at, shade in (("savings_at_low", neutral), ("savings_at_high", colour)):

@@ -15,7 +15,7 @@ import mimetypes
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -121,9 +121,18 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:
-    """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal."""
-    return render_document(html, site, lambda document, fetcher: _write_pdf(document, fetcher, site, metadata_date, attachment))
+def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple[str, bytes],
+               before_painting: Callable[[], object] = lambda: None) -> bytes:
+    """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal.
+
+    `before_painting` runs once the pages are laid out, before they are drawn: a report waits there
+    for charts still being drawn, so that their errors come as they are, not as images that failed.
+    """
+    def finish(document, fetcher) -> bytes:
+        before_painting()
+        return _write_pdf(document, fetcher, site, metadata_date, attachment)
+
+    return render_document(html, site, finish)
 
 
 def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import fallback
 from .catalogue import Catalogue
-from .chart_plan import chart_names, chart_words
+from .chart_plan import WIDTH_IN, chart_names, chart_words, height_in
 from .flatcss import flattened
 from .drawing import draw_outputs
 from .forked import Forked
@@ -49,11 +49,7 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
 
 
 class Files(Mapping):
-    """In-memory files by URL; the charts among them arrive on first read, from the process drawing them.
-
-    WeasyPrint asks for the charts only after it has parsed and styled the document, so with a second
-    process drawing them, that time is not spent waiting.
-    """
+    """In-memory files by URL; the charts among them arrive on first read, from the process drawing them."""
 
     def __init__(self, ready: dict[str, bytes], chart_urls: dict[str, str], drawn: Iterator, stages: Stages):
         self.ready, self.chart_urls, self.drawn, self.stages = dict(ready), chart_urls, drawn, stages
@@ -78,6 +74,43 @@ class Files(Mapping):
     def __len__(self) -> int:
         self.load()
         return len(self.ready)
+
+
+def chart_frame(chart: str, name: str, results: dict) -> bytes:
+    """An SVG of a chart's size that shows the chart by reference.
+
+    WeasyPrint reads an image's size while it builds the pages, before a second process can have
+    drawn the charts; it reads an SVG's references only when it paints. Given frames, it lays the
+    pages out at once and finds the charts drawn when it paints them.
+    """
+    width, height = f"{WIDTH_IN * 72:g}", f"{height_in(name, results) * 72:g}"
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width}pt" '
+            f'height="{height}pt" viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
+            f'xlink:href="{chart}"/></svg>').encode()
+
+
+def _drawn(url: str) -> str:
+    """Where a frame finds its chart: charts/NAME.drawn.svg for the frame charts/NAME.svg."""
+    return url.removesuffix(".svg") + ".drawn.svg"
+
+
+class _Framed(Mapping):
+    """The charts of `files` under the URLs their frames refer to."""
+
+    def __init__(self, files: Files, chart_urls: dict[str, str]):
+        self.files, self.urls = files, {_drawn(url): url for url in chart_urls.values()}
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.urls
+
+    def __getitem__(self, url: str) -> bytes:
+        return self.files[self.urls[url]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.urls)
+
+    def __len__(self) -> int:
+        return len(self.urls)
 
 
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
@@ -147,8 +180,10 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             import_weasyprint()
             sheets = [view["assets"]["theme_css"], view["assets"]["fallback_css"], view["assets"]["report_css"]]
             flat = flattened({url: site.read(site.base + url)[0] for url in sheets if url})
-            pdf_site = dataclasses.replace(site, memory=ChainMap(flat, files))
-            outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, (f"{assessment.customer.slug}.json", computed.input_bytes))
+            frames = {url: chart_frame(Path(_drawn(url)).name, chart, results) for chart, url in chart_urls.items()}
+            pdf_site = dataclasses.replace(site, memory=ChainMap(flat, frames, _Framed(files, chart_urls), files))
+            outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, (f"{assessment.customer.slug}.json", computed.input_bytes),
+                                                before_painting=files.load)
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
         outputs.update(files)

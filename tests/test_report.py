@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -15,7 +16,8 @@ from reportgen import filters
 from reportgen.pipeline import Project, report
 from reportgen.problems import ReportgenError
 from reportgen.render import RefusedURL, Site, render_pdf
-from reportgen.report import report_name
+from reportgen.charts import draw_charts
+from reportgen.report import chart_frame, report_name
 from reportgen.theme import load_theme
 from tests.conftest import ROOT, example
 
@@ -143,13 +145,30 @@ def test_html_has_no_external_url_and_its_files_exist(acme):
         assert (acme["folder"] / "theme" / url).is_file()
 
 
-def test_charts_are_svg_with_real_text(acme):
+def test_charts_are_svg_with_real_text(acme, pages):
     charts = sorted((acme["folder"] / "charts").glob("*.svg"))
     assert {c.stem for c in charts} >= {"current_cost", "tco_by_option", "cumulative_cost", "roi_waterfall", "time_to_value"}
+    text = " ".join(pages)
     for chart in charts:
         svg = chart.read_text()
         assert "<text" in svg and "<image" not in svg and "Date" not in svg
+        labels = [html.unescape(label).strip() for label in re.findall(r"<text[^>]*>([^<]+)", svg)]
+        assert labels and all(label in text for label in labels)  # the PDF shows each chart itself, not its frame
     assert '<img src="charts/tco_by_option.svg"' in acme["html"]
+    assert not list(acme["folder"].rglob("*.drawn.svg"))
+
+
+def test_each_chart_is_laid_out_at_the_size_it_is_drawn(example_results):
+    """The PDF's pages are laid out with frames of the planned sizes before the charts are drawn; a chart
+    drawn at another size would be shrunk into its frame."""
+    def size(svg: bytes) -> tuple[float, float]:
+        width, height = re.search(rb'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+        return float(width), float(height)
+
+    for theme in ("default", "harbor"):
+        for slug, results in example_results.items():
+            for name, svg in draw_charts(results, load_theme(ROOT / "templates", theme)).items():
+                assert size(chart_frame(f"{name}.drawn.svg", name, results)) == pytest.approx(size(svg), abs=0.01)
 
 
 def test_a_customer_with_a_logo_and_another_theme_renders(tmp_path):
