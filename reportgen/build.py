@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .catalogue import Catalogue
-from .drawing import drawing_process
+from .rendering import rendering_process
 from .forked import Forked
 from .problems import ReportgenError
 from .writer import json_bytes, write_atomic
@@ -194,19 +194,19 @@ def _warm_up() -> None:
 
 
 def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment,
-                     single: bool = False, drawer: Forked | None = None) -> Outcome:
-    """One customer's report; `single` when it is the only one to build, `drawer` its drawing process if any."""
+                     single: bool = False, renderer: Forked | None = None) -> Outcome:
+    """One customer's report; `single` when it is the only one to build, `renderer` its PDF's process if any."""
     with _collector_paused(collect_over_mb=None if single else WORKER_MEMORY_MB):
-        return _build_one(root, slug, settings, environment, drawer)
+        return _build_one(root, slug, settings, environment, renderer)
 
 
-def _build_one(root: str, slug: str, settings: Settings, environment: Environment, drawer: Forked | None) -> Outcome:
+def _build_one(root: str, slug: str, settings: Settings, environment: Environment, renderer: Forked | None) -> Outcome:
     from .catalogue import load_catalogue
     from .pipeline import Project, report
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()
-        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue, drawer)
+        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue, renderer)
         results = built.results
         proposed = results["options"][results["proposed_option"]]
         record = asdict(fingerprint(built.input_bytes, results["catalogue_used"], catalogue, environment, settings))
@@ -293,16 +293,16 @@ def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settin
                workers: int | None = None, progress: Progress | None = None) -> list[Outcome]:
     """Build every stale customer in a process pool; one failure never stops the others.
 
-    A single customer gets a drawing process at once, before anything is read: it spends the time this
-    process takes to plan, validate and compute on importing matplotlib (see drawing.drawing_process).
+    A single customer's PDF gets its own process at once, before anything is read: it spends the time
+    this process takes to plan, validate and compute on importing WeasyPrint (see rendering.py).
     """
-    drawer = drawing_process(settings.formats) if len(slugs) == 1 else None
-    with drawer or nullcontext():
-        return _build_all(project, slugs, catalogue, settings, force, workers, progress, drawer)
+    renderer = rendering_process() if len(slugs) == 1 and "pdf" in settings.formats else None
+    with renderer or nullcontext():
+        return _build_all(project, slugs, catalogue, settings, force, workers, progress, renderer)
 
 
 def _build_all(project, slugs: list[str], catalogue: Catalogue, settings: Settings, force: bool,
-               workers: int | None, progress: Progress | None, drawer: Forked | None) -> list[Outcome]:
+               workers: int | None, progress: Progress | None, renderer: Forked | None) -> list[Outcome]:
     digests = FileDigests(project.cache / "digests.json")
     environment = Environment.of(project.root, settings, digests)
     manifest = Manifest(project.output)
@@ -319,10 +319,10 @@ def _build_all(project, slugs: list[str], catalogue: Catalogue, settings: Settin
             outcomes.append(outcome)
             progress.step(outcome)
 
-        if workers == 1:  # the only report to build draws its charts on the second core (see drawing.drawing_process)
+        if workers == 1:  # the only report to build lays its PDF out on the second core (see rendering.py)
             for slug, reason in to_build:
                 finished(_build_in_worker(str(project.root), slug, settings, environment, len(to_build) == 1,
-                                          drawer), reason)
+                                          renderer), reason)
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
                 futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason

@@ -1,7 +1,7 @@
 """Which charts a report has, their sizes and the words they share with its text, decided without drawing anything.
 
-Planning and laying out the document need only this module; drawing needs matplotlib, which a single
-report can then import and run in a second process while this one renders the text (see drawing.py).
+Planning and laying out the document need only this module; drawing needs matplotlib. A single report
+lays its pages out in a second process while this one draws the charts (see rendering.py).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Work done by a forked copy of this process while this one goes on: a single report's charts and
-workbook are drawn on the second core while the first renders the text.
+"""Work done by a forked copy of this process while this one goes on: a single report's PDF is laid
+out on the second core while the first draws the charts and the workbook.
 
-The child is forked early and starts on its own preparation (importing the drawing libraries) while
-this process validates and computes; it then waits for the input this process sends it, sends each
-of its results back as soon as it has it, and ends without running the parent's exit handlers.
-An exception in the child is raised again in the parent when it asks for that result.
+The child is forked early and starts on its own preparation (importing WeasyPrint) while this process
+validates and computes; its work then receives each input this process sends it when it needs it,
+sends each of its results back as soon as it has it, and ends without running the parent's exit
+handlers. An exception in the child is raised again in the parent when it asks for that result.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from queue import SimpleQueue
 
 
 class Forked:
-    """Run `prepare()` in a forked child at once, then `work(input)` once `send` hands it its input;
-    iterating gives the work's results in order. Closed without a `send`, the child is stopped unstarted."""
+    """Run `prepare()` in a forked child at once, then `work(receive)`, where `receive()` waits for the next
+    input `send` hands over; iterating gives the work's results in order. A child whose work is not all
+    taken when it is closed (a failure on either side, or no input at all) is stopped."""
 
-    def __init__(self, work: Callable[[object], Iterator[object]], prepare: Callable[[], object] = lambda: None):
+    def __init__(self, work: Callable[[Callable[[], object]], Iterator[object]], prepare: Callable[[], object] = lambda: None):
         sys.stdout.flush()
         sys.stderr.flush()
         read_end, write_end = os.pipe()
@@ -37,22 +39,16 @@ class Forked:
         os.close(write_end)
         os.close(input_read)
         self.pipe = os.fdopen(read_end, "rb")
-        self.input = os.fdopen(input_write, "wb")
-        self.sender: threading.Thread | None = None
-        self.closed = False
+        self.inputs: SimpleQueue = SimpleQueue()
+        # a pipe holds 64 KB and the child reads only when it needs an input: a thread writes them, so
+        # that a large one never holds this process up
+        self.sender = threading.Thread(target=_write_inputs, args=(self.inputs, os.fdopen(input_write, "wb")), daemon=True)
+        self.sender.start()
+        self.finished = self.closed = False
 
     def send(self, value: object) -> None:
-        """Hand the child its input. A thread writes it: a pipe holds 64 KB, and the child reads only
-        once prepared, so a direct write could stall this process until then."""
-        def write() -> None:
-            try:
-                with self.input:
-                    pickle.dump(value, self.input)
-            except BrokenPipeError:  # the child failed while preparing; its error is waiting in the pipe
-                pass
-
-        self.sender = threading.Thread(target=write, daemon=True)
-        self.sender.start()
+        """Hand the child its next input."""
+        self.inputs.put(("input", value))
 
     def __iter__(self) -> Forked:
         return self
@@ -61,7 +57,10 @@ class Forked:
         try:
             kind, value = pickle.load(self.pipe)
         except EOFError:
+            self.finished = True
             raise RuntimeError("the forked process ended before it finished its work") from None
+        if kind in ("error", "done"):
+            self.finished = True
         if kind == "error":
             raise value
         if kind == "done":
@@ -72,11 +71,10 @@ class Forked:
         if self.closed:
             return
         self.closed = True
-        if self.sender is None:  # never given its work: nothing it does is wanted
-            self.input.close()
+        if not self.finished:  # nothing more it could do is wanted
             os.kill(self.pid, signal.SIGKILL)
-        else:
-            self.sender.join()
+        self.inputs.put(("end", None))
+        self.sender.join()
         self.pipe.close()
         os.waitpid(self.pid, 0)
 
@@ -87,15 +85,25 @@ class Forked:
         self.close()
 
 
-def _work_and_send(prepare: Callable[[], object], work: Callable[[object], Iterator[object]], input_read: int,
-                   write_end: int) -> None:
+def _write_inputs(inputs: SimpleQueue, pipe) -> None:
+    """Write each input to the child as it comes, until the end; a child that has gone is written no more
+    (its error, if it had one, waits in the other pipe)."""
+    try:
+        with pipe:
+            while (item := inputs.get())[0] == "input":
+                pickle.dump(item[1], pipe)
+                pipe.flush()
+    except BrokenPipeError:
+        return
+
+
+def _work_and_send(prepare: Callable[[], object], work: Callable[[Callable[[], object]], Iterator[object]],
+                   input_read: int, write_end: int) -> None:
     """Each result, or the exception that stopped the work; a parent that stopped listening ends it."""
-    with os.fdopen(write_end, "wb") as pipe:
+    with os.fdopen(write_end, "wb") as pipe, os.fdopen(input_read, "rb") as inbound:
         try:
             prepare()
-            with os.fdopen(input_read, "rb") as inbound:
-                value = pickle.load(inbound)
-            for result in work(value):
+            for result in work(lambda: pickle.load(inbound)):
                 pickle.dump(("result", result), pipe)
                 pipe.flush()
             pickle.dump(("done", None), pipe)

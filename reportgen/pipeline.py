@@ -180,11 +180,11 @@ class Report:
 
 
 def report(project: Project, slug: str, theme_id: str = "default", formats: tuple[str, ...] = ("pdf", "html"),
-           paper: str = "a4", catalogue: Catalogue | None = None, drawer: Forked | None = None) -> Report:
+           paper: str = "a4", catalogue: Catalogue | None = None, renderer: Forked | None = None) -> Report:
     """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded.
 
-    A `drawer` (see drawing.drawing_process) draws the charts and the workbook in a second process; it
-    ends with the report, whatever happens.
+    A `renderer` (see rendering.py) lays the PDF out in a second process; it ends with the report,
+    whatever happens.
     """
     from .report import build_report  # the rendering stack is imported only when a report is made
 
@@ -192,14 +192,14 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
     folder = project.output_dir(slug)
-    with drawer or contextlib.nullcontext():
+    with renderer or contextlib.nullcontext():
         with stages.stage("validate"):
             assessment = load_assessment(path, catalogue, project.root)
         with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time
             with stages.stage("compute"):
                 computed = compute_assessment(assessment, path.read_bytes(), catalogue)
                 computed.results["changes"] = changes_since_previous(project, computed)
-            outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages, drawer)
+            outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages, renderer)
             outputs["results.json"] = json_bytes(computed.results)
             outputs["inputs.json"] = computed.input_bytes
             with stages.stage("write"):

@@ -18,7 +18,6 @@ from . import fallback
 from .catalogue import Catalogue
 from .chart_plan import WIDTH_IN, chart_names, chart_words, height_in
 from .flatcss import flattened
-from .drawing import draw_outputs
 from .forked import Forked
 from .logo import safe_logo
 from .pipeline import Computed, Project, Stages
@@ -48,8 +47,23 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
     return f"customer/{name}", data
 
 
+def draw_outputs(results: dict, assessment: Callable[[], Assessment], values, theme, formats: tuple[str, ...]
+                 ) -> Iterator[tuple[str, object, float]]:
+    """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF waits for them."""
+    if {"pdf", "html"} & set(formats):
+        from .charts import draw_charts
+        start = time.perf_counter()
+        charts = draw_charts(results, theme)
+        yield "charts", charts, time.perf_counter() - start
+    if "xlsx" in formats:
+        from .workbook import build_workbook
+        start = time.perf_counter()
+        workbook = build_workbook(assessment(), results, values, theme.colors)
+        yield "workbook", workbook, time.perf_counter() - start
+
+
 class Files(Mapping):
-    """In-memory files by URL; the charts among them arrive on first read, from the process drawing them."""
+    """In-memory files by URL; the charts among them are drawn on first read."""
 
     def __init__(self, ready: dict[str, bytes], chart_urls: dict[str, str], drawn: Iterator, stages: Stages):
         self.ready, self.chart_urls, self.drawn, self.stages = dict(ready), chart_urls, drawn, stages
@@ -114,11 +128,11 @@ class _Framed(Mapping):
 
 
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
-                 formats: tuple[str, ...], paper: str, stages: Stages, drawer: Forked | None = None) -> dict[str, bytes]:
+                 formats: tuple[str, ...], paper: str, stages: Stages, renderer: Forked | None = None) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
 
-    With a `drawer` (see drawing.drawing_process), the charts and the workbook are drawn there while this process
-    imports WeasyPrint and renders the HTML: one report on a two-core machine takes the longer of the two
+    With a `renderer` (see rendering.rendering_process), the PDF is laid out there while this process
+    draws the charts and the workbook: one report on a two-core machine takes the longer of the two
     paths, not their sum. A batch has none: its workers already keep every core busy.
     """
     unknown = [f for f in formats if f not in FORMATS] + ([paper] if paper not in PAPERS else [])
@@ -130,20 +144,21 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     resolved = resolve(assessment)
     values = catalogue_values(resolved, catalogue)
     visual = bool({"pdf", "html"} & set(formats))
-    if drawer is not None:
-        drawer.send((results, computed.input_bytes, values, theme))
-    with contextlib.closing(drawer or draw_outputs(results, lambda: assessment, values, theme, formats)) as drawn:
-        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn,
-                         drawer is not None) if visual else {}
+    renderer = renderer if "pdf" in formats else None
+    with contextlib.closing(draw_outputs(results, lambda: assessment, values, theme, formats)) as drawn:
+        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, renderer) if visual else {}
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
             stages.seconds[stage] = seconds
             outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = made
+    if renderer is not None:
+        pdf, stages.seconds["pdf"] = next(renderer)
+        outputs[f"{report_name(results['customer']['slug'])}.pdf"] = pdf
     return outputs
 
 
 def _build(project: Project, computed: Computed, theme, resolved, values, formats: tuple[str, ...], paper: str,
-           stages: Stages, drawn: Iterator[tuple[str, object, float]], forked: bool) -> dict[str, bytes]:
-    """The HTML and PDF, taking the charts from `drawn` only when the document needs them."""
+           stages: Stages, drawn: Iterator[tuple[str, object, float]], renderer: Forked | None) -> dict[str, bytes]:
+    """The HTML and the PDF, or the PDF's document sent to `renderer` and then its charts."""
     results, assessment = computed.results, computed.assessment
     outputs: dict[str, bytes] = {}
     with stages.stage("html"):
@@ -167,23 +182,29 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             view["assets"]["fallback_css"] = FALLBACK_CSS
             html = render_html(project.templates, view, compiled)
     files = Files(memory, chart_urls, drawn, stages)
-    if not forked:  # drawn here and now: its own stage, not part of the PDF's
-        files.load()
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),
                 mounts={"theme/": theme.folder, "style/": project.templates / "report",
                         f"{fallback.FOLDER}/": project.templates / fallback.FOLDER},
-                memory=files)
+                memory=memory)
     name = report_name(results["customer"]["slug"])
     if "pdf" in formats:
-        with stages.stage("pdf"):
-            import_weasyprint()
-            sheets = [view["assets"]["theme_css"], view["assets"]["fallback_css"], view["assets"]["report_css"]]
-            flat = flattened({url: site.read(site.base + url)[0] for url in sheets if url})
-            frames = {url: chart_frame(Path(_drawn(url)).name, chart, results) for chart, url in chart_urls.items()}
-            pdf_site = dataclasses.replace(site, memory=ChainMap(flat, frames, _Framed(files, chart_urls), files))
-            outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, (f"{assessment.customer.slug}.json", computed.input_bytes),
-                                                before_painting=files.load)
+        sheets = [view["assets"]["theme_css"], view["assets"]["fallback_css"], view["assets"]["report_css"]]
+        flat = flattened({url: site.read(site.base + url)[0] for url in sheets if url})
+        frames = {url: chart_frame(Path(_drawn(url)).name, chart, results) for chart, url in chart_urls.items()}
+        document = dataclasses.replace(site, memory={**memory, **flat, **frames})
+        attachment = (f"{assessment.customer.slug}.json", computed.input_bytes)
+        if renderer is not None:
+            renderer.send((html, document, created, attachment))
+            files.load()
+            renderer.send(dict(_Framed(files, chart_urls)))
+        else:
+            files.load()  # drawn here and now: its own stage, not part of the PDF's
+            with stages.stage("pdf"):
+                import_weasyprint()
+                pdf_site = dataclasses.replace(document, memory=ChainMap(document.memory, _Framed(files, chart_urls)))
+                outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment)
+    site = dataclasses.replace(site, memory=files)
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
         outputs.update(files)
