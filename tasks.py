@@ -1,6 +1,8 @@
 """reportgen's tasks: `invoke --list` shows them, `invoke <task> --help` explains each flag.
 
-This file only parses arguments and calls the library; the work lives in `reportgen/`.
+This file only parses arguments and calls the library; the work lives in `reportgen/`. Each task imports
+what it uses: pydantic, NumPy and the model take a quarter of a second, which `--list` and `--help`
+need not wait for, and which a single report spends while its PDF's process imports WeasyPrint.
 """
 
 from __future__ import annotations
@@ -16,13 +18,8 @@ from invoke import task
 from invoke.exceptions import Exit
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import (Project, compute as compute_customer, diff as diff_customer, new_assessment,
-                                write_results)
 from reportgen.problems import ReportgenError
-from reportgen.schema_export import schema_json
-from reportgen.scaffold import TO_FILL
-from reportgen.summary import changes_text, outcome_table, summary
-from reportgen.writer import write_atomic
+from reportgen.project import Project
 
 PROJECT = Project(Path(__file__).resolve().parent)
 # A task runs once and exits. Python's cyclic collector would spend about a tenth of a report's time
@@ -52,6 +49,9 @@ def _each(slugs: list[str], action) -> None:
 @task(help={"customer": "the customer's slug: inputs/<slug>.json", "all": "every assessment in inputs/"})
 def validate(c, customer=None, all=False):
     """Check assessments and print a one-screen summary; every problem is listed with its line."""
+    from reportgen.pipeline import compute as compute_customer
+    from reportgen.summary import summary
+
     catalogue = load_catalogue()
 
     def run(slug):  # computing validates first; the summary needs the figures anyway
@@ -62,6 +62,9 @@ def validate(c, customer=None, all=False):
 @task(help={"customer": "the customer's slug: inputs/<slug>.json", "all": "every assessment in inputs/"})
 def compute(c, customer=None, all=False):
     """Validate and compute, then write output/<slug>/results.json."""
+    from reportgen.pipeline import compute as compute_customer, write_results
+    from reportgen.summary import summary
+
     catalogue = load_catalogue()
 
     def run(slug):
@@ -83,6 +86,7 @@ def compute(c, customer=None, all=False):
 def report(c, customer=None, all=False, force=False, workers=0, theme="default", format="all", paper="a4"):
     """Validate, compute, draw and render: the PDF, the HTML and the live-formula workbook of each customer."""
     from reportgen.build import Settings, build_many
+    from reportgen.summary import outcome_table
 
     formats = {"all": ("pdf", "html", "xlsx"), "both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",),
                "xlsx": ("xlsx",)}
@@ -121,6 +125,9 @@ def _done() -> None:
 @task
 def schema(c):
     """Write inputs/schema.json, the JSON schema editors use to autocomplete assessments."""
+    from reportgen.schema_export import schema_json
+    from reportgen.writer import write_atomic
+
     path = PROJECT.inputs / "schema.json"
     write_atomic(path, schema_json(load_catalogue()))
     print(f"wrote {path.relative_to(PROJECT.root)}")
@@ -135,6 +142,9 @@ def test(c, args=""):
 @task(help={"customer": "the customer's slug: inputs/<slug>.json"})
 def diff(c, customer):
     """Print what changed since the customer's last report: inputs, catalogue values, headline figures."""
+    from reportgen.pipeline import diff as diff_customer
+    from reportgen.summary import changes_text
+
     try:
         changes, results = diff_customer(PROJECT, customer, load_catalogue())
     except ReportgenError as exc:
@@ -149,6 +159,9 @@ def diff(c, customer):
             "name": "the customer's name as it should appear on the cover"})
 def new(c, customer, name):
     """Write a starting assessment for a new customer, valid as written, and say what to fill in."""
+    from reportgen.pipeline import new_assessment
+    from reportgen.scaffold import TO_FILL
+
     try:
         path = new_assessment(PROJECT, customer, name, date.today(), load_catalogue())
     except ReportgenError as exc:
