@@ -22,9 +22,9 @@ from pathlib import Path
 
 from . import __version__
 from .catalogue import Catalogue
-from .rendering import rendering_process
 from .forked import Forked
 from .problems import ReportgenError
+from .rendering import rendering_process
 from .writer import json_bytes, write_atomic
 
 MANIFEST_NAME = ".manifest.json"

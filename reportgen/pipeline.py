@@ -6,12 +6,11 @@ has succeeded.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,7 +143,7 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
     folder = project.output_dir(slug)
-    with renderer or contextlib.nullcontext():
+    with renderer or nullcontext():
         with stages.stage("validate"):
             assessment = load_assessment(path, catalogue, project.root)
         with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time

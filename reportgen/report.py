@@ -49,7 +49,7 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
 
 def draw_outputs(results: dict, assessment: Callable[[], Assessment], values, theme, formats: tuple[str, ...]
                  ) -> Iterator[tuple[str, object, float]]:
-    """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF waits for them."""
+    """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF paints them."""
     if {"pdf", "html"} & set(formats):
         from .charts import draw_charts
         start = time.perf_counter()
@@ -90,7 +90,7 @@ class Files(Mapping):
         return len(self.ready)
 
 
-def chart_frame(chart: str, name: str, results: dict) -> bytes:
+def chart_frame(href: str, name: str, results: dict) -> bytes:
     """An SVG of a chart's size that shows the chart by reference.
 
     WeasyPrint reads an image's size while it builds the pages, before a second process can have
@@ -100,7 +100,7 @@ def chart_frame(chart: str, name: str, results: dict) -> bytes:
     width, height = f"{WIDTH_IN * 72:g}", f"{height_in(name, results) * 72:g}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width}pt" '
             f'height="{height}pt" viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
-            f'xlink:href="{chart}"/></svg>').encode()
+            f'xlink:href="{href}"/></svg>').encode()
 
 
 def _drawn(url: str) -> str:
@@ -204,7 +204,6 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
                 import_weasyprint()
                 pdf_site = dataclasses.replace(document, memory=ChainMap(document.memory, _Framed(files, chart_urls)))
                 outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment)
-    site = dataclasses.replace(site, memory=files)
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
         outputs.update(files)
