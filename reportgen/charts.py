@@ -9,7 +9,6 @@ in CHARTS and its name in chart_plan (which decides, without matplotlib, which c
 from __future__ import annotations
 
 import io
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 

@@ -6,7 +6,6 @@ found problems: the user gets every problem in one run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from difflib import get_close_matches
 from pathlib import Path as FsPath

@@ -28,6 +28,7 @@ from .schema import Assessment
 from .uncertainty import analyse
 from .writer import exclusive, json_bytes, prune, write_atomic
 
+
 @dataclass(frozen=True)
 class Computed:
     assessment: Assessment

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes.util
 import io
 import logging
-import mimetypes
 import os
 import sys
 import tempfile

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -47,8 +46,7 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
     return f"customer/{name}", data
 
 
-def draw_outputs(results: dict, assessment: Callable[[], Assessment], values, theme, formats: tuple[str, ...]
-                 ) -> Iterator[tuple[str, object, float]]:
+def _draw_outputs(results: dict, assessment, values, theme, formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
     """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF paints them."""
     if {"pdf", "html"} & set(formats):
         from .charts import draw_charts
@@ -58,7 +56,7 @@ def draw_outputs(results: dict, assessment: Callable[[], Assessment], values, th
     if "xlsx" in formats:
         from .workbook import build_workbook
         start = time.perf_counter()
-        workbook = build_workbook(assessment(), results, values, theme.colors)
+        workbook = build_workbook(assessment, results, values, theme.colors)
         yield "workbook", workbook, time.perf_counter() - start
 
 
@@ -108,25 +106,6 @@ def _drawn(url: str) -> str:
     return url.removesuffix(".svg") + ".drawn.svg"
 
 
-class _Framed(Mapping):
-    """The charts of `files` under the URLs their frames refer to."""
-
-    def __init__(self, files: Files, chart_urls: dict[str, str]):
-        self.files, self.urls = files, {_drawn(url): url for url in chart_urls.values()}
-
-    def __contains__(self, url: object) -> bool:
-        return url in self.urls
-
-    def __getitem__(self, url: str) -> bytes:
-        return self.files[self.urls[url]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.urls)
-
-    def __len__(self) -> int:
-        return len(self.urls)
-
-
 def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
                  formats: tuple[str, ...], paper: str, stages: Stages, renderer: Forked | None = None) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
@@ -145,7 +124,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
     values = catalogue_values(resolved, catalogue)
     visual = bool({"pdf", "html"} & set(formats))
     renderer = renderer if "pdf" in formats else None
-    with contextlib.closing(draw_outputs(results, lambda: assessment, values, theme, formats)) as drawn:
+    with contextlib.closing(_draw_outputs(results, assessment, values, theme, formats)) as drawn:
         outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, renderer) if visual else {}
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
             stages.seconds[stage] = seconds
@@ -196,13 +175,14 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
         attachment = (f"{assessment.customer.slug}.json", computed.input_bytes)
         if renderer is not None:
             renderer.send((html, document, created, attachment))
-            files.load()
-            renderer.send(dict(_Framed(files, chart_urls)))
+        files.load()  # while the renderer lays the pages out; without one, its own stage, not part of the PDF's
+        charts = {_drawn(url): files[url] for url in chart_urls.values()}
+        if renderer is not None:
+            renderer.send(charts)
         else:
-            files.load()  # drawn here and now: its own stage, not part of the PDF's
             with stages.stage("pdf"):
                 import_weasyprint()
-                pdf_site = dataclasses.replace(document, memory=ChainMap(document.memory, _Framed(files, chart_urls)))
+                pdf_site = dataclasses.replace(document, memory={**document.memory, **charts})
                 outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment)
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")

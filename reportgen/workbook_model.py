@@ -310,7 +310,7 @@ class ModelSheets:
         self.rates_end = 8
 
     def _cost_block(self, option_id: str, sizing_rows: list[dict], row: int) -> int:
-        k, src, cur = self.costs, self.src, self.current
+        k, cur = self.costs, self.current
         is_current = option_id == cur
         meta = self.src.values.catalogue.options[option_id]
         role = " (current)" if is_current else " (proposed)" if option_id == self.a.assessment.proposed_option else ""
