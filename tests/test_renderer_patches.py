@@ -1,8 +1,10 @@
 """What reportgen changes in WeasyPrint 70: chart labels drawn as runs of text (one text object per label, in
-the place per-letter drawing puts it), streams deflated at zlib's default level, libraries loaded without a search."""
+the place per-letter drawing puts it), streams deflated at zlib's default level, a user-agent stylesheet without the
+pseudo-elements no report has, libraries loaded without a search."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -13,8 +15,11 @@ from xml.etree import ElementTree
 
 from pypdf import PdfReader
 
-from reportgen.render import Site, render_pdf
-from reportgen.renderer_patches import is_one_run
+import reportgen.report
+from reportgen.pipeline import Project, report
+from reportgen.render import Site, import_weasyprint, render_pdf
+from reportgen.renderer_patches import is_one_run, report_user_agent_css
+from tests.conftest import ROOT, example
 
 WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 LABEL = "Kafka AVAWAY $9,671,501"
@@ -100,6 +105,35 @@ def test_every_stream_is_deflated_at_zlibs_default_level(tmp_path):
     streams = re.findall(rb"/FlateDecode[^>]*>>\s*stream\n(.*?)\nendstream", (tmp_path / "a.pdf").read_bytes(), re.S)
     assert len(streams) > 3  # the page, the font and its tables, the chart
     assert all(zlib.compress(zlib.decompress(stream), 6) == stream for stream in streams)
+
+
+def test_the_user_agent_stylesheet_loses_only_the_footnote_and_note_rules_and_keeps_list_markers():
+    import_weasyprint()
+    import weasyprint
+    import weasyprint.html
+    assert weasyprint.UA_STYLESHEET is not weasyprint.html.UA_STYLESHEET  # installed, so HTML() uses it
+    theirs, ours = weasyprint.html.UA.splitlines(), report_user_agent_css(weasyprint.html.UA).splitlines()
+    dropped = [line for line in theirs if line not in ours]
+    assert [line.split(" {")[0] for line in dropped] == [
+        "::marker", "::footnote-call", "::footnote-marker", "::note-call", "::note-marker", "::note-callback"]
+    assert [line for line in ours if line not in theirs] == ["li::marker" + dropped[0].removeprefix("::marker")]
+    for css in [*(ROOT / "templates").glob("report/*.css"), *(ROOT / "templates").glob("themes/*/theme.css")]:
+        # a stylesheet that places footnotes or notes needs the rules back
+        assert not re.search(r"float:\s*footnote|::(footnote|note)-|footnote-(display|policy)", css.read_text()), css
+
+
+def test_a_report_is_the_same_pdf_with_weasyprints_own_user_agent_stylesheet(tmp_path, monkeypatch):
+    import weasyprint
+    import weasyprint.html
+    documents = []
+    monkeypatch.setattr(reportgen.report, "render_pdf", lambda *document: documents.append(document) or b"%PDF")
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    (tmp_path / "inputs" / "acme.json").write_text(json.dumps(example("acme")))
+    report(Project(tmp_path), "acme", formats=("pdf",))
+    ours = render_pdf(*documents[0])
+    monkeypatch.setattr(weasyprint, "UA_STYLESHEET", weasyprint.html.UA_STYLESHEET)
+    assert render_pdf(*documents[0]) == ours
 
 
 IMPORT = """
