@@ -17,10 +17,11 @@
   pseudo-element styles computed; the report has no footnotes or notes, and only list items have
   markers. Its stylesheet leaves those rules out and gives markers to list items only: a twentieth of
   the PDF's time, the same bytes.
-- **Pillow's plugins, on the clock.** WeasyPrint asks Pillow first for every chart (SVG's <image> asks
-  for any image type), and Pillow's first miss imports its fifty format plugins: 40 ms in the middle
-  of painting, unless they are loaded with WeasyPrint, which a single report does before its document
-  arrives (see rendering.py).
+- **Every decoder Pillow has, on the clock.** WeasyPrint asks Pillow first for every chart (SVG's
+  <image> asks for any image type), and Pillow, asked for any format, imports its fifty format plugins
+  at its first miss: 40 ms in the middle of painting, and every decoder offered to what it is given.
+  WeasyPrint's Pillow opens only PNG and JPEG, the raster types the allow-list serves (a logo arrives
+  re-encoded as PNG, see logo.py).
 
 All are installed only for the WeasyPrint version they were written against (pinned in pyproject.toml).
 """
@@ -35,6 +36,7 @@ SUPPORTED = "70."
 UNUSED_UA_RULES = re.compile(r"^::(footnote|note)-[\w-]+ \{.*\}$\n", re.M)
 PER_LETTER = ("dx", "dy", "rotate", "textLength")
 SIZED_ARRAY = re.compile(r"(\w+)\[\d+\]")
+RASTER_FORMATS = ("PNG", "JPEG")
 
 
 class _Run(str):
@@ -72,6 +74,19 @@ class _UnsizedArrays:
         return self._ffi.new(cdecl, init)
 
 
+class _RasterOnly:
+    """WeasyPrint's handle on Pillow, but an image is opened as PNG or JPEG or not at all."""
+
+    def __init__(self, image_module):
+        self._image = image_module
+
+    def __getattr__(self, name):
+        return getattr(self._image, name)
+
+    def open(self, fp, mode="r", formats=None):
+        return self._image.open(fp, mode, formats=RASTER_FORMATS)
+
+
 def _default_level(level: int = zlib.Z_DEFAULT_COMPRESSION):
     """A compressor at zlib's default level, whatever level pydyf asks for."""
     return zlib.compressobj()
@@ -86,15 +101,16 @@ def install() -> None:
     """Install the patches once; another WeasyPrint version is left as it is."""
     import pydyf
     import weasyprint
+    import weasyprint.draw.text as draw_text
     import weasyprint.html as html
+    import weasyprint.images as images
     import weasyprint.pdf.fonts as pdf_fonts
     import weasyprint.svg as svg
-    from PIL import Image
     if not weasyprint.__version__.startswith(SUPPORTED) or isinstance(pdf_fonts.ffi, _UnsizedArrays):
         return
     pdf_fonts.ffi = _UnsizedArrays(pdf_fonts.ffi)
     weasyprint.UA_STYLESHEET = weasyprint.CSS(string=report_user_agent_css(html.UA), counter_style=html.UA_COUNTER_STYLE)
-    Image.init()
+    images.Image = draw_text.Image = _RasterOnly(images.Image)
     pydyf.zlib = SimpleNamespace(compress=zlib.compress, compressobj=_default_level)
     per_letter = svg.text
 

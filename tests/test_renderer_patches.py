@@ -164,3 +164,48 @@ def test_weasyprint_loads_its_libraries_without_searching_and_searches_when_it_m
     assert run("here") == "0 True\n"  # no ldconfig, no compiler; the standard search is back in place
     started, restored = run("without sonames").split()
     assert int(started) > 0 and restored == "True"  # found by the search, and nothing printed on the way
+
+
+RASTERS = """
+import io, sys
+from datetime import datetime, timezone
+from pathlib import Path
+from PIL import Image
+from reportgen.problems import ReportgenError
+from reportgen.render import Site, import_weasyprint, render_pdf
+
+import_weasyprint()  # which imports the plugins WeasyPrint itself uses (EPS)
+
+
+def encoded(kind):
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(out, kind)
+    return out.getvalue()
+
+frame = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
+         b'<image width="40" height="20" xlink:href="chart.drawn.svg"/></svg>')
+chart = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+memory = {"frame.svg": frame, "chart.drawn.svg": chart, "a.png": encoded("PNG"), "b.jpg": encoded("JPEG"),
+          "gif.png": encoded("GIF")}
+site = Site(base="file:///out/", roots=(Path.cwd(),), mounts={}, memory=memory)
+plugins = {name for name in sys.modules if name.startswith("PIL.") and name.endswith("ImagePlugin")}
+when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+pdf = render_pdf('<img src="frame.svg"><img src="a.png"><img src="b.jpg">', site, when, ("a.json", b"{}"))
+loaded = {name for name in sys.modules if name.startswith("PIL.") and name.endswith("ImagePlugin")} - plugins
+try:
+    render_pdf('<img src="gif.png">', site, when, ("a.json", b"{}"))
+    refused = "no"
+except ReportgenError:
+    refused = "yes"
+print(pdf.count(b"/Subtype /Image"), refused, " ".join(sorted(loaded)))
+"""
+
+
+def test_weasyprints_pillow_opens_png_and_jpeg_only_and_loads_no_other_decoder():
+    """An SVG chart is offered to Pillow first; Pillow, free to choose, imported its fifty plugins at that miss."""
+    images, refused, *loaded = subprocess.run([sys.executable, "-c", RASTERS], capture_output=True, text=True,
+                                              check=True).stdout.split()
+    assert images == "2"  # the PNG and the JPEG; the chart is drawn as vectors
+    assert refused == "yes"  # a GIF under a PNG's name is not decoded
+    assert set(loaded) <= {"PIL.PngImagePlugin", "PIL.JpegImagePlugin", "PIL.GifImagePlugin", "PIL.BmpImagePlugin",
+                           "PIL.PpmImagePlugin"}  # Pillow's preinit set, never its fifty
