@@ -58,33 +58,31 @@ def is_one_run(node) -> bool:
             and node.get("letter-spacing") in (None, "0", "normal"))
 
 
-class _UnsizedArrays:
-    """WeasyPrint's cffi handle, but an array given its values is declared without a length."""
+class _Wrapped:
+    """One of WeasyPrint's handles on a library, with one of its functions replaced by a subclass."""
 
-    def __init__(self, ffi):
-        self._ffi = ffi
+    def __init__(self, wrapped):
+        self._wrapped = wrapped
 
     def __getattr__(self, name):
-        return getattr(self._ffi, name)
+        return getattr(self._wrapped, name)
+
+
+class _UnsizedArrays(_Wrapped):
+    """WeasyPrint's cffi handle, but an array given its values is declared without a length."""
 
     def new(self, cdecl: str, init=None):
         sized = SIZED_ARRAY.fullmatch(cdecl)
         if sized and init is not None:
             cdecl = f"{sized[1]}[]"
-        return self._ffi.new(cdecl, init)
+        return self._wrapped.new(cdecl, init)
 
 
-class _RasterOnly:
+class _RasterOnly(_Wrapped):
     """WeasyPrint's handle on Pillow, but an image is opened as PNG or JPEG or not at all."""
 
-    def __init__(self, image_module):
-        self._image = image_module
-
-    def __getattr__(self, name):
-        return getattr(self._image, name)
-
     def open(self, fp, mode="r", formats=None):
-        return self._image.open(fp, mode, formats=RASTER_FORMATS)
+        return self._wrapped.open(fp, mode, formats=RASTER_FORMATS)
 
 
 def _default_level(level: int = zlib.Z_DEFAULT_COMPRESSION):

@@ -4,7 +4,6 @@ pseudo-elements no report has, libraries loaded without a search."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -16,10 +15,11 @@ from xml.etree import ElementTree
 from pypdf import PdfReader
 
 import reportgen.report
-from reportgen.pipeline import Project, report
+from reportgen.pipeline import report
 from reportgen.render import Site, import_weasyprint, render_pdf
 from reportgen.renderer_patches import is_one_run, report_user_agent_css
 from tests.conftest import ROOT, example
+from tests.test_report import tmp_project
 
 WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 LABEL = "Kafka AVAWAY $9,671,501"
@@ -127,10 +127,7 @@ def test_a_report_is_the_same_pdf_with_weasyprints_own_user_agent_stylesheet(tmp
     import weasyprint.html
     documents = []
     monkeypatch.setattr(reportgen.report, "render_pdf", lambda *document: documents.append(document) or b"%PDF")
-    (tmp_path / "inputs").mkdir()
-    (tmp_path / "templates").symlink_to(ROOT / "templates")
-    (tmp_path / "inputs" / "acme.json").write_text(json.dumps(example("acme")))
-    report(Project(tmp_path), "acme", formats=("pdf",))
+    report(tmp_project(tmp_path, example("acme")), "acme", formats=("pdf",))
     ours = render_pdf(*documents[0])
     monkeypatch.setattr(weasyprint, "UA_STYLESHEET", weasyprint.html.UA_STYLESHEET)
     assert render_pdf(*documents[0]) == ours
