@@ -17,7 +17,7 @@ from dataclasses import dataclass
 ATOM, POWER, PRODUCT, SUM, COMPARISON = 9, 7, 6, 5, 3
 PRECEDENCE = {"^": POWER, "*": PRODUCT, "/": PRODUCT, "+": SUM, "-": SUM}
 OPERATIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "^": operator.pow}
-COMPARISONS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
+COMPARISONS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
                "=": lambda a, b: a == b}
 NOISE = 1e-9  # MODEL.md section 1: every ceiling ignores floating-point noise of this relative size
 ERROR = math.nan  # a value Excel would show as #DIV/0!
@@ -198,6 +198,10 @@ def AND_(*conditions) -> Expr:
     return Call("AND", list(conditions), all(wrap(c).value for c in conditions))
 
 
+def OR_(*conditions) -> Expr:
+    return Call("OR", list(conditions), any(wrap(c).value for c in conditions))
+
+
 def NOT_(condition) -> Expr:
     return Call("NOT", [condition], not wrap(condition).value)
 
@@ -215,5 +219,6 @@ def ceiling(x) -> Expr:
 
 def gt(a, b) -> Expr: return Compare(">", a, b)
 def ge(a, b) -> Expr: return Compare(">=", a, b)
+def lt(a, b) -> Expr: return Compare("<", a, b)
 def le(a, b) -> Expr: return Compare("<=", a, b)
 def eq(a, b) -> Expr: return Compare("=", a, b)

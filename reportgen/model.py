@@ -20,6 +20,7 @@ SECONDS_PER_DAY = 86_400
 SECONDS_PER_YEAR = 31_536_000
 MONTHS_PER_YEAR = 12
 MB_PER_GB = 1000
+SAVINGS_NOISE = 1e-6  # savings within a millionth of a currency unit of 0 count as 0, not as a loss
 
 INFRASTRUCTURE_PARTS = ("compute", "storage", "network")
 SERVICE_PARTS = ("capacity", "partitions", "storage", "data_transfer", "licence", "discount")
@@ -263,7 +264,7 @@ class Model:
         minimum = self.opt(option_id, "min_units_production", 1) if w.cluster.environment == "production" else 1
         units = self._units(option_id, w, per_unit, minimum, sizing, "capacity_units")
         cap = self.opt(option_id, "max_units_per_cluster")
-        if cap is not None and is_scalar(units) and units > cap:
+        if cap is not None and not self.opt(option_id, "may_split") and is_scalar(units) and units > cap:
             problems.append({"cluster": w.cluster.name, "year": w.year, "limit": sizing["binding_constraint"],
                              "needed": float(units), "allowed": float(cap),
                              "message": f"{w.cluster.name} needs {units:g} capacity units in year {w.year}; "
@@ -386,6 +387,8 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
     """Savings, ROI, NPV and payback of one option against the current one (MODEL.md section 9).
 
     The current option against itself has no reductions and no costs: savings 0, ROI and payback n/a.
+    An option that loses money over the horizon has no payback, even if its first year covers the
+    migration (MODEL v2.2).
     """
     years, current_years = option["years"], current["years"]
     sums = {c: sum(_total(y[c]) for y in years) for c in CATEGORIES}
@@ -423,7 +426,8 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
         "npv": npv,
         "npv_risk_adjusted": npv + sum(r * d for r, d in zip(risk_reduction_by_year, discount)),
         "net_savings_by_year": net_by_year,
-        "payback_months": np.nan if is_current else payback_months(net_by_year, migration),
+        "payback_months": np.nan if is_current else np.where(savings >= -SAVINGS_NOISE,
+                                                             payback_months(net_by_year, migration), np.nan)[()],
     }
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .catalogue import Values
-from .formula import (AND_, IF_, MAX_, MIN_, NOT_, NPV_, SUM_, Cell, Expr, Number, Span, ceiling, eq, ge, gt, le)
-from .model import (HOURS_PER_YEAR, MB_PER_GB, MONTHS_PER_YEAR, PEOPLE_PARTS, RISK_PARTS, SECONDS_PER_DAY,
-                    SECONDS_PER_YEAR, INFRASTRUCTURE_PARTS, SERVICE_PARTS)
+from .formula import (AND_, IF_, MAX_, MIN_, NOT_, NPV_, OR_, SUM_, Cell, Expr, Number, Span, ceiling, eq, ge, gt, le,
+                      lt)
+from .model import (HOURS_PER_YEAR, MB_PER_GB, MONTHS_PER_YEAR, PEOPLE_PARTS, RISK_PARTS, SAVINGS_NOISE,
+                    SECONDS_PER_DAY, SECONDS_PER_YEAR, INFRASTRUCTURE_PARTS, SERVICE_PARTS)
 from .schema import Assessment
 from .workbook_grid import DASH, Grid
 
@@ -495,7 +496,8 @@ class ModelSheets:
                 payback = s.label(row, 12, DASH, "dash")
             else:
                 first = MIN_(Span(self.payback[option_id]))
-                payback = s.put(row, 12, IF_(eq(first, 0), "not within the horizon", first), "count")
+                payback = s.put(row, 12, IF_(OR_(eq(first, 0), lt(savings, Number(-SAVINGS_NOISE))), "not within the horizon", first),
+                                "count")
             saved = s.put(row, 14, months[cur] - months[option_id], "decimal")
             s.put(row, 15, saved * src.input("value.monthly_benefit"), "money")
             self.names.update({f"tco_hard_{option_id}": tco, f"savings_{option_id}": savings,
