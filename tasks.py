@@ -27,6 +27,14 @@ PROJECT = Project(Path(__file__).resolve().parent)
 gc.disable()
 
 
+def _catalogue():
+    """The catalogue, or the catalogue file's problem said in one line (exit 1), never a traceback."""
+    try:
+        return load_catalogue()
+    except ReportgenError as exc:
+        raise Exit(f"error: {exc}", code=1) from None
+
+
 def _slugs(customer: str | None, all_: bool) -> list[str]:
     if all_ == bool(customer):
         raise Exit("give either --customer NAME or --all", code=2)
@@ -52,7 +60,7 @@ def validate(c, customer=None, all=False):
     from reportgen.pipeline import compute as compute_customer
     from reportgen.summary import summary
 
-    catalogue = load_catalogue()
+    catalogue = _catalogue()
 
     def run(slug):  # computing validates first; the summary needs the figures anyway
         print(summary(compute_customer(PROJECT, slug, catalogue).results) + "\n")
@@ -65,7 +73,7 @@ def compute(c, customer=None, all=False):
     from reportgen.pipeline import compute as compute_customer, write_results
     from reportgen.summary import summary
 
-    catalogue = load_catalogue()
+    catalogue = _catalogue()
 
     def run(slug):
         computed = compute_customer(PROJECT, slug, catalogue)
@@ -96,7 +104,7 @@ def report(c, customer=None, all=False, force=False, workers=0, theme="default",
         raise Exit(f"--paper must be a4 or letter, not {paper!r}", code=2)
     slugs = _slugs(customer, all)
     started = time.perf_counter()
-    outcomes = build_many(PROJECT, slugs, load_catalogue(), Settings(theme, formats[format], paper),
+    outcomes = build_many(PROJECT, slugs, _catalogue(), Settings(theme, formats[format], paper),
                           force=force or not all, workers=workers or None)
     print(outcome_table(outcomes))
     if not all and outcomes[0].status == "built":
@@ -129,7 +137,7 @@ def schema(c):
     from reportgen.writer import write_atomic
 
     path = PROJECT.inputs / "schema.json"
-    write_atomic(path, schema_json(load_catalogue()))
+    write_atomic(path, schema_json(_catalogue()))
     print(f"wrote {path.relative_to(PROJECT.root)}")
 
 
@@ -146,7 +154,7 @@ def diff(c, customer):
     from reportgen.summary import changes_text
 
     try:
-        changes, results = diff_customer(PROJECT, customer, load_catalogue())
+        changes, results = diff_customer(PROJECT, customer, _catalogue())
     except ReportgenError as exc:
         raise Exit(str(exc), code=1)
     if changes is None:
@@ -163,7 +171,7 @@ def new(c, customer, name):
     from reportgen.scaffold import TO_FILL
 
     try:
-        path = new_assessment(PROJECT, customer, name, date.today(), load_catalogue())
+        path = new_assessment(PROJECT, customer, name, date.today(), _catalogue())
     except ReportgenError as exc:
         raise Exit(str(exc), code=1)
     print(f"wrote {path.relative_to(PROJECT.root)}; it validates with placeholder figures. Fill in:")

@@ -9,6 +9,7 @@ list exactly the values it used. Adding an option is adding a file to `catalogue
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import tomllib
 from collections.abc import Iterator
@@ -17,15 +18,17 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from .problems import ReportgenError
+
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 STATUSES = ("cited", "vendor-claim", "derived", "illustrative", "customer")
-PRICING_KINDS = ("self_managed", "licensed", "provisioned_service", "serverless", "usage_based")
 REFERENCE_OPTION = "self_managed_kafka"
 ENTRY_FIELDS = {"value", "unit", "source", "as_of", "status", "note"}
+OPTION_FIELDS = ("name", "short_name", "vendor", "pricing", "description")  # text, not entries
 
 
-class CatalogueError(Exception):
-    """A catalogue file breaks the catalogue's own rules (a developer's error, not a user's)."""
+class CatalogueError(ReportgenError):
+    """A catalogue file breaks the catalogue's own rules: said with the file and key, never as a traceback."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,36 @@ def _flatten(table: dict, prefix: str, where: str) -> Iterator[Entry]:
         yield Entry(key=key, **item)
 
 
+def _shown(path: Path) -> str:
+    """A catalogue file as a user finds it: relative to the working folder where it can be."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _check_option_keys(file: str, data: dict, keys: list[str], kinds: dict) -> None:
+    """An option file holds every key its pricing kind needs and none it does not know."""
+    pricing = data.get("pricing")
+    known_kinds = sorted(set(kinds) - {"all"})
+    if pricing not in known_kinds:
+        raise CatalogueError(f"{file}: pricing is {pricing!r}; expected one of {', '.join(known_kinds)} "
+                             "(the kinds in pricing_kinds.toml)")
+    missing_text = [f for f in OPTION_FIELDS if not isinstance(data.get(f), str)]
+    if missing_text:
+        raise CatalogueError(f"{file}: needs the text field(s) {', '.join(missing_text)}")
+    required = kinds["all"]["required"] + kinds[pricing]["required"]
+    allowed = required + kinds["all"]["optional"] + kinds[pricing]["optional"]
+    problems = [f"lacks the key '{pattern}', which pricing kind '{pricing}' needs" for pattern in required
+                if not fnmatch.filter(keys, pattern)]
+    problems += [f"has the key '{key}', which pricing kind '{pricing}' does not know (a typo, or a key of "
+                 f"another kind)" for key in keys if not any(fnmatch.fnmatchcase(key, p) for p in allowed)]
+    unknown_tables = sorted(set(data) - set(OPTION_FIELDS) - {"capabilities"} - {k.split(".")[0] for k in keys})
+    problems += [f"has '{name}', which is neither a text field nor an entry with a value" for name in unknown_tables]
+    if problems:
+        raise CatalogueError(f"{file}: " + "; ".join(problems))
+
+
 @cache
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     """Read and check every catalogue file once per process."""
@@ -106,6 +139,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             return tomllib.load(handle)
 
     meta = read(directory / "catalogue.toml")
+    kinds = read(directory / "pricing_kinds.toml")
     entries: list[Entry] = list(_flatten(read(directory / "assumptions.toml"), "assumptions", "assumptions.toml"))
     books = sorted((directory / "price_books").glob("*.toml"))
     region_book = read(books[0])
@@ -115,13 +149,13 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     for path in sorted((directory / "options").glob("*.toml")):
         data = read(path)
         option_id = path.stem
-        if data.get("pricing") not in PRICING_KINDS:
-            raise CatalogueError(f"{path.name}: pricing must be one of {PRICING_KINDS}")
+        option_entries = list(_flatten(data, f"options.{option_id}", path.name))
+        _check_option_keys(_shown(path), data, [e.key[len(f"options.{option_id}."):] for e in option_entries], kinds)
         options[option_id] = Option(
             id=option_id, name=data["name"], short_name=data["short_name"], vendor=data["vendor"],
             pricing=data["pricing"], description=data["description"],
             capabilities=dict(data.get("capabilities", {})))
-        entries += _flatten(data, f"options.{option_id}", path.name)
+        entries += option_entries
     if REFERENCE_OPTION not in options:
         raise CatalogueError(f"the reference option {REFERENCE_OPTION} is missing")
     by_key = {e.key: e for e in entries}

@@ -124,7 +124,7 @@ def _override_problems(overrides: dict, catalogue: Catalogue) -> Iterator[tuple[
 
 
 def _factor_problems(data: dict, catalogue: Catalogue, overrides: dict) -> Iterator[tuple[Path, str]]:
-    """Observations under the current option must be consistent with its factors (MODEL.md section 3)."""
+    """Observations under the current option must be consistent with its factors (docs/model.md section 3)."""
     current = value_at(data, "assessment", "current_option")
     current = current if isinstance(current, str) else "self_managed_kafka"
     if current not in catalogue.options:

@@ -1,6 +1,6 @@
 """Every number format of the report, the terminal summary and the workbook, in one place.
 
-Rounding is for display only (MODEL.md section 1): whole units in tables, `$1.85M` style in prose
+Rounding is for display only (docs/model.md section 1): whole units in tables, `$1.85M` style in prose
 and tiles, ROI to one decimal with an `x`, percentages to whole numbers. A value that rounds to
 zero never shows as "-0"; an undefined metric shows as "n/a" or a dash.
 """

@@ -19,7 +19,7 @@ PRECEDENCE = {"^": POWER, "*": PRODUCT, "/": PRODUCT, "+": SUM, "-": SUM}
 OPERATIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "^": operator.pow}
 COMPARISONS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
                "=": lambda a, b: a == b}
-NOISE = 1e-9  # MODEL.md section 1: every ceiling ignores floating-point noise of this relative size
+NOISE = 1e-9  # docs/model.md section 1: every ceiling ignores floating-point noise of this relative size
 ERROR = math.nan  # a value Excel would show as #DIV/0!
 
 
@@ -212,7 +212,7 @@ def NPV_(rate, values: Span) -> Expr:
 
 
 def ceiling(x) -> Expr:
-    """ceil(x - 1e-9 |x|) for x >= 0 (MODEL.md section 1); ROUNDUP rounds away from zero, so x must not be negative."""
+    """ceil(x - 1e-9 |x|) for x >= 0 (docs/model.md section 1); ROUNDUP rounds away from zero, so x must not be negative."""
     shifted = wrap(x) * (Number(1) - NOISE)
     return Call("ROUNDUP", [shifted, 0], float(math.ceil(shifted.value)))
 

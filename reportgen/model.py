@@ -1,4 +1,4 @@
-"""The cost model of MODEL.md sections 4 to 9: pure functions, no I/O.
+"""The cost model of docs/model.md sections 4 to 9: pure functions, no I/O.
 
 Every formula works on plain floats and on numpy arrays alike (one element per simulated
 trial), so the deterministic run and the Monte Carlo run share this one implementation.
@@ -68,7 +68,7 @@ def scaled(observed, factor_option, factor_current):
 
 @dataclass(frozen=True)
 class Workload:
-    """One customer cluster in one year (MODEL.md section 5)."""
+    """One customer cluster in one year (docs/model.md section 5)."""
     cluster: Cluster
     year: int
     ingress_mbps: object
@@ -175,6 +175,11 @@ class Model:
         block = sizing["block_gb"] * block_price * MONTHS_PER_YEAR
         return block, w.logical_gb * object_price * MONTHS_PER_YEAR
 
+    def _object_price(self, option_id: str):
+        """Tiered data's price: the option's own where its catalogue entry gives one, else the price book's."""
+        own = f"options.{option_id}.tiered_storage_per_gb_month"
+        return self.v[own] if own in self.v else self.v["price_book.storage.object_per_gb_month"]
+
     def _network(self, option_id: str, w: Workload, sizing: dict):
         c = w.cluster
         zones = c.availability_zones
@@ -207,7 +212,7 @@ class Model:
                 service["capacity"] = brokers * price * HOURS_PER_YEAR
                 block, objects = self._disk_storage(
                     w, self.opt(option_id, "tiered_storage", b.tiered_storage), self.opt(option_id, "storage_per_gb_month"),
-                    self.opt(option_id, "tiered_storage_per_gb_month"), sizing)
+                    self._object_price(option_id), sizing)
                 service["storage"] = block + objects
             else:
                 controllers = b.controllers_per_cluster if w.cluster.controllers is None else w.cluster.controllers
@@ -217,7 +222,7 @@ class Model:
                     + controllers * self.v[f"price_book.instances.{b.controller_instance}.price_per_hour"])
                 tiered = b.tiered_storage if pricing == "self_managed" else self.opt(option_id, "tiered_storage", b.tiered_storage)
                 block, objects = self._disk_storage(w, tiered, self.v["price_book.storage.block_per_gb_month"],
-                                                    self.v["price_book.storage.object_per_gb_month"], sizing)
+                                                    self._object_price(option_id), sizing)
                 infra["storage"] = block + objects
             if pricing == "licensed":
                 factor = 1.0 if w.cluster.environment == "production" else self.opt(option_id, "non_production_licence_factor", 1.0)
@@ -384,11 +389,11 @@ def payback_months(net_savings_by_year: list, migration, months_per_year: int = 
 
 
 def compare(option: dict, current: dict, migration, discount_rate, is_current: bool) -> dict:
-    """Savings, ROI, NPV and payback of one option against the current one (MODEL.md section 9).
+    """Savings, ROI, NPV and payback of one option against the current one (docs/model.md section 9).
 
     The current option against itself has no reductions and no costs: savings 0, ROI and payback n/a.
     An option that loses money over the horizon has no payback, even if its first year covers the
-    migration (MODEL v2.2).
+    migration (docs/model.md section 9).
     """
     years, current_years = option["years"], current["years"]
     sums = {c: sum(_total(y[c]) for y in years) for c in CATEGORIES}

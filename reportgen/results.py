@@ -1,9 +1,9 @@
-"""The results contract (MODEL.md section 10): the machine-readable twin of the report.
+"""The results contract (docs/model.md section 10): the machine-readable twin of the report.
 
 Turns the model's output into plain JSON values (floats, None for an undefined metric), adds
 year 0, and checks that every figure is finite.
 
-Ranges (MODEL.md section 9, from `uncertainty.analyse`):
+Ranges (docs/model.md section 9, from `uncertainty.analyse`):
 - `options.<id>.range`: `trials`; `savings`, `savings_pct` and `roi`, each `{"p10", "p50", "p90"}`
   (ROI percentiles leave out trials where it is undefined; all None when it never is defined);
   `probability_of_savings`, the share of trials with savings above 0. The proposed option's range

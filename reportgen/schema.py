@@ -1,4 +1,4 @@
-"""The assessment: one JSON file per customer, validated strictly (MODEL.md section 2).
+"""The assessment: one JSON file per customer, validated strictly (docs/model.md section 2).
 
 Structure, types and bounds live here; checks that need the catalogue (option ids, instance
 types, override keys) live in `checks.py`. Any number in `organization`, `clusters`, `growth`,

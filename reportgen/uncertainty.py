@@ -1,4 +1,4 @@
-"""Ranges of outcomes (MODEL.md section 9): a Monte Carlo simulation and a sensitivity analysis.
+"""Ranges of outcomes (docs/model.md section 9): a Monte Carlo simulation and a sensitivity analysis.
 
 Both hand arrays to the same `resolve` and `evaluate` as the deterministic run (one element per
 simulated trial, or per sensitivity scenario), so no formula exists twice and the three runs

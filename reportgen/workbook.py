@@ -256,7 +256,7 @@ def _formula_sections() -> list:
 
 def _formulas() -> Grid:
     g = Grid(FORMULAS)
-    g.label(0, 0, "The model's formulas in plain notation (MODEL.md sections 4 to 9), as in the report's Appendix B", "title")
+    g.label(0, 0, "The model's formulas in plain notation (reportgen model, sections 4 to 9), as in the report's Appendix B", "title")
     g.labels(1, 0, ["Quantity", "Formula"])
     g.freeze, g.header_rows = (2, 1), (1, 1)
     row = 2

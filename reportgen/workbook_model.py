@@ -1,4 +1,4 @@
-"""The cost model of MODEL.md sections 4 to 9 as spreadsheet formulas: Sizing, Costs by year, Summary.
+"""The cost model of docs/model.md sections 4 to 9 as spreadsheet formulas: Sizing, Costs by year, Summary.
 
 It mirrors `model.py` step for step, but every figure is a formula over the Inputs and
 Assumptions cells, so a reviewer can follow it and change what it rests on. Layout decisions
@@ -98,7 +98,7 @@ class ModelSheets:
 
     def _workloads(self) -> list[Workload]:
         s = self.sizing
-        s.label(0, 0, "Workload by cluster and year (MODEL.md section 5): year 1 is today's, growth shows from year 2", "title")
+        s.label(0, 0, "Workload by cluster and year (reportgen model, section 5): year 1 is today's, growth shows from year 2", "title")
         headers = ["Cluster", "Year", "Ingress (MB/s)", "Egress (MB/s)", "Partitions", "Peak ingress (MB/s)",
                    "Peak egress (MB/s)", "Retained data (GB)", "Replicated data (GB)", "Ingress (GB/year)",
                    "Egress (GB/year)"]
@@ -158,7 +158,7 @@ class ModelSheets:
         return rows, row + 2 + len(workloads) + 2
 
     def _network(self, option_id: str, w: Workload, cells: dict) -> list:
-        """Cross-AZ legs the option's customer pays (MODEL.md section 6), booked as infrastructure network."""
+        """Cross-AZ legs the option's customer pays (docs/model.md section 6), booked as infrastructure network."""
         src, i, c = self.src, w.cluster, w.cells
         zones, rf = self._cluster_input(i, "availability_zones"), self._cluster_input(i, "replication_factor")
         multi_zone = gt(zones, 1)
@@ -205,12 +205,15 @@ class ModelSheets:
         cells["block_gb"] = IF_(tiered, hot_gb, c["replicated_gb"] / disk)
         cells["object_gb"] = IF_(tiered, c["logical_gb"], 0)
         specs += [("block_gb", "Broker storage (GB)", "count"), ("object_gb", "Object storage (GB)", "count")]
+        own_object_price = f"options.{option_id}.tiered_storage_per_gb_month"
+        object_price = src.assumption(own_object_price if src.has(own_object_price)
+                                      else "price_book.storage.object_per_gb_month")
         if pricing == "provisioned_service":
             price = src.assumption(f"options.{option_id}.brokers.{b.broker_instance}.price_per_hour")
             cells["service_charges.capacity"] = cells["brokers"] * price * HOURS_PER_YEAR
             cells["service_charges.storage"] = (
                 cells["block_gb"] * src.assumption(f"options.{option_id}.storage_per_gb_month") * MONTHS_PER_YEAR
-                + cells["object_gb"] * src.assumption(f"options.{option_id}.tiered_storage_per_gb_month") * MONTHS_PER_YEAR)
+                + cells["object_gb"] * object_price * MONTHS_PER_YEAR)
             return specs + [("service_charges.capacity", "Broker-hours (service)", "money"),
                             ("service_charges.storage", "Storage (service)", "money")]
         controllers = self.a.clusters[i].controllers
@@ -219,8 +222,7 @@ class ModelSheets:
             cells["brokers"] * src.assumption(f"{instance}.price_per_hour")
             + controllers * src.assumption(f"price_book.instances.{b.controller_instance}.price_per_hour"))
         cells["infrastructure.storage"] = (cells["block_gb"] * src.assumption("price_book.storage.block_per_gb_month") * MONTHS_PER_YEAR
-                                           + cells["object_gb"] * src.assumption("price_book.storage.object_per_gb_month")
-                                           * MONTHS_PER_YEAR)
+                                           + cells["object_gb"] * object_price * MONTHS_PER_YEAR)
         specs += [("infrastructure.compute", "Compute (infrastructure)", "money"),
                   ("infrastructure.storage", "Storage (infrastructure)", "money")]
         if pricing == "licensed":
@@ -280,9 +282,9 @@ class ModelSheets:
         return 5 + self.horizon
 
     def _rates(self) -> None:
-        """Organisation and rates (MODEL.md section 4), shared by every option."""
+        """Organisation and rates (docs/model.md section 4), shared by every option."""
         k, src = self.costs, self.src
-        k.label(0, 0, "Costs by option, year, category and part (MODEL.md sections 4 to 9)", "title")
+        k.label(0, 0, "Costs by option, year, category and part (reportgen model, sections 4 to 9)", "title")
         k.labels(1, 0, ["Category", "Part"] + [f"Year {y}" for y in range(self.horizon + 1)] + ["Total", ""]
                  + ["Driver", "Value", "Unit"])
         k.freeze, k.header_rows = (2, 2), (1, 1)
@@ -370,7 +372,7 @@ class ModelSheets:
                 + self.src.assumption(f"options.{option_id}.dual_run_months") / MONTHS_PER_YEAR * run_rate)
 
     def _drivers(self, option_id: str, row: int) -> dict[str, Cell]:
-        """People and risk quantities of one option (MODEL.md sections 7 and 8), beside its cost table."""
+        """People and risk quantities of one option (docs/model.md sections 7 and 8), beside its cost table."""
         src, cur, b, r = self.src, self.current, "baseline", "risk"
         factor = lambda name, option=option_id: src.assumption(f"options.{option}.{name}")
         by_factor = lambda observed, name: scaled(src.input(observed), factor(name), factor(name, cur))
@@ -429,7 +431,7 @@ class ModelSheets:
     def _payback_grid(self, row: int) -> None:
         """Months 1..12H: cumulative net saving at each month's end; payback is the first month it covers migration."""
         k = self.costs
-        k.label(row, 0, "Payback (MODEL.md section 9): cumulative net saving at the end of each month, "
+        k.label(row, 0, "Payback (reportgen model, section 9): cumulative net saving at the end of each month, "
                         "each year's net saving spread evenly over its months", "title")
         others = [o for o in self.order if o != self.current]
         k.label(row + 1, 0, "Month", "header")
@@ -459,7 +461,7 @@ class ModelSheets:
 
     def _summary(self) -> None:
         s, src, cur = self.summary, self.src, self.current
-        s.label(0, 0, f"Summary over {self.horizon} years against the current option (MODEL.md section 9)", "title")
+        s.label(0, 0, f"Summary over {self.horizon} years against the current option (reportgen model, section 9)", "title")
         headers = ["Option", "Role", "Feasible", "TCO (hard)", "TCO (risk-adjusted)", "TCO (present value)",
                    "Costs (service charges + migration)", "Savings", "Savings (%)", "ROI", "NPV", "NPV (risk-adjusted)",
                    "Payback (months)", "Months to production", "Months saved", "Time-to-value (not in savings)"]
@@ -507,7 +509,7 @@ class ModelSheets:
         self.summary_end = self._reductions(row + 2)
 
     def _feasible(self, option_id: str, row: int) -> None:
-        """Serverless may not split a workload; usage-based units are capped per cluster (MODEL.md section 6)."""
+        """Serverless may not split a workload; usage-based units are capped per cluster (docs/model.md section 6)."""
         s, src = self.summary, self.src
         units = self.units.get(option_id, [])
         pricing = src.values.catalogue.options[option_id].pricing
@@ -521,7 +523,7 @@ class ModelSheets:
             s.label(row, 2, "yes")
 
     def _reductions(self, row: int) -> int:
-        """Reductions against the current option, undiscounted (MODEL.md section 9): benefits - costs = savings."""
+        """Reductions against the current option, undiscounted (docs/model.md section 9): benefits - costs = savings."""
         s, cur = self.summary, self.current
         s.label(row, 0, "Reductions against the current option over the horizon (benefits); ROI = savings / costs", "title")
         s.labels(row + 1, 0, ["Option", "Infrastructure", "Development", "Platform operations", "Support and services",

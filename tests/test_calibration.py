@@ -1,4 +1,4 @@
-"""The calibration cases of MODEL.md section 11, reproduced through the real pipeline."""
+"""The calibration cases of docs/model.md section 11 (checks against the whitepaper), reproduced through the real pipeline."""
 
 from __future__ import annotations
 

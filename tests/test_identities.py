@@ -1,4 +1,4 @@
-"""Accounting identities on every example (MODEL.md section 9): totals are the sums of their parts."""
+"""Accounting identities on every example (docs/model.md section 9): totals are the sums of their parts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ranges of outcomes (MODEL.md section 9): the simulation, its percentiles, and the sensitivity list."""
+"""Ranges of outcomes (docs/model.md section 9): the simulation, its percentiles, and the sensitivity list."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ catalogue values, computes through the real pipeline (validation included), and 
 An expected value is a number, a boolean, a string, "null", or a formula "= 12 * 0.2 * 8760": the
 arithmetic a reader can redo by hand, written with the units' definitions (8,760 hours in a year,
 1,000 MB in a GB) as literal numbers, never with a constant imported from the code under test.
-Paths are dotted keys with list indexes (`years[1]`) or selectors (`sizing[cluster=prod,year=2]`).
+Paths are dotted keys with list indexes (`years[1]`), selectors (`sizing[cluster=prod,year=2]`) or
+quoted keys for keys holding dots (`catalogue_used["price_book.storage.block_per_gb_month"].value`).
 """
 
 from __future__ import annotations
@@ -65,9 +66,16 @@ def merged(base, patch):
 
 
 def case_assessment(case: dict) -> dict:
+    """The base assessment with the case's changes; `remove` lists dotted keys to leave out (a default's path)."""
     data = merged(BASE["assessment"], case.get("assessment", {}))
     clusters = case.get("assessment", {}).get("clusters", [{}])
     data["clusters"] = [merged(BASE["cluster"], cluster) for cluster in clusters]
+    for dotted in case.get("remove", []):
+        *parents, last = dotted.split(".")
+        target = data
+        for key in parents:
+            target = target[key]
+        del target[last]
     return data
 
 
@@ -88,7 +96,7 @@ def case_catalogue(case: dict):
     return replace(shipped, entries=entries)
 
 
-_STEP = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\]|\[([^\]=]+=[^\]]+)\]")
+_STEP = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\]|\[([^\]=\"]+=[^\]]+)\]|\[\"([^\"]+)\"\]")
 
 
 def at_path(results: dict, path: str):
@@ -98,9 +106,9 @@ def at_path(results: dict, path: str):
         step = _STEP.match(path, position)
         if step is None:
             raise KeyError(f"cannot read {path!r} from position {position}")
-        key, index, selector = step.groups()
-        if key is not None:
-            value = value[key]
+        key, index, selector, quoted = step.groups()
+        if key is not None or quoted is not None:
+            value = value[key if key is not None else quoted]
         elif index is not None:
             value = value[int(index)]
         else:
