@@ -1,25 +1,25 @@
 """Costs WeasyPrint 70 pays for nothing on reportgen's documents, removed without changing a drawn glyph.
 
 - **SVG text letter by letter.** WeasyPrint draws every SVG <text> one letter at a time: a Pango
-  layout and a text object per letter, so the charts' 1,500 letters cost a sixth of the PDF's
+  layout and a text object per letter, so the charts' letters cost a large share of the PDF's
   time and lose the font's kerning. Per-letter layout is only needed when letters carry their own
   positions (several x or y values, dx, dy, rotate, letter-spacing or textLength). Chart labels
   never do; for them, WeasyPrint's own text drawer is handed the label as a single "letter", so it
   shapes, measures and draws it once.
 - **A C type per font size.** Subsetting a font asks cffi for an array type such as
-  `hb_codepoint_t[412]`; each new length is parsed by pycparser (milliseconds each, and its parser
-  is built on first use), and lengths differ per font and per customer. An array sized by its
+  `hb_codepoint_t[412]`; each new length is parsed by pycparser (its parser built on first use),
+  and lengths differ per font and per customer. An array sized by its
   initial values is the same array, and `hb_codepoint_t[]` is parsed once.
-- **The slowest compression.** pydyf deflates every stream at zlib's level 9. On a report, zlib's
-  default level 6 takes half the time (0.09 s to 0.05 s) for a PDF 1 % larger; the content is the same.
+- **The slowest compression.** pydyf deflates every stream at zlib's level 9; zlib's default level 6
+  is much faster for a slightly larger PDF with the same content (bench/bench_report.py measures it).
 - **Styles for pseudo-elements no report has.** The user-agent stylesheet styles five footnote and note
-  pseudo-elements and a list marker on every element, so each of a report's 1,700 elements gets six
+  pseudo-elements and a list marker on every element, so each of a report's elements gets six
   pseudo-element styles computed; the report has no footnotes or notes, and only list items have
-  markers. Its stylesheet leaves those rules out and gives markers to list items only: a twentieth of
-  the PDF's time, the same bytes.
+  markers. Its stylesheet leaves those rules out and gives markers to list items only: the same bytes,
+  sooner.
 - **Every decoder Pillow has, on the clock.** WeasyPrint asks Pillow first for every chart (SVG's
   <image> asks for any image type), and Pillow, asked for any format, imports its fifty format plugins
-  at its first miss: 40 ms in the middle of painting, and every decoder offered to what it is given.
+  at its first miss, in the middle of painting, and offers what it is given to every decoder.
   WeasyPrint's Pillow opens only PNG and JPEG, the raster types the allow-list serves (a logo arrives
   re-encoded as PNG, see logo.py).
 
