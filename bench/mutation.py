@@ -4,13 +4,14 @@ Each mutant changes one thing in one module (`+` for `-`, `*` for `/`, `<` for `
 `max`, a constant plus one, a term dropped, `and` for `or`, a sign dropped, a boolean flipped),
 is written into a private copy of the working tree, and the fast tests run there, stopping at the
 first failure. A mutant is killed when a test fails (or the run times out), survives when all pass.
-Mutants listed in `bench/mutation_equivalent.toml`, with why they cannot change any result, are
-left out of the score.
+Mutants listed in `bench/mutation_equivalent.toml` (by module, change, original line and the column
+of the changed node in that line), with why they cannot change any result, are left out of the score.
 
     python3 bench/mutation.py                       every mutant of the default modules
     python3 bench/mutation.py --sample 147          147 mutants spread evenly over the list
     python3 bench/mutation.py --module reportgen/uncertainty.py --tests tests/test_uncertainty.py
     python3 bench/mutation.py --list                the mutants, without running anything
+    python3 bench/mutation.py --match "in scaled:"  only the mutants whose listed line contains the text
 
 A bench, not a CI step: the whole list takes many minutes on two cores.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import functools
 import os
 import shutil
 import subprocess
@@ -47,7 +49,8 @@ SWAPPED_NAMES = {"min": "max", "max": "min", "minimum": "maximum", "maximum": "m
                  "ceil": "floor", "floor": "ceil", "ceil_": "round"}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.FloorDiv: "//", ast.Mod: "%",
            ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is",
-           ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.And: "and", ast.Or: "or"}
+           ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.And: "and", ast.Or: "or",
+           ast.BitAnd: "&", ast.BitOr: "|"}
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,16 @@ class Mutant:
     module: str
     index: int  # the position of this change among the module's changes, in a fixed walk order
     line: int
+    column: int
     function: str
     change: str
     source: str  # the original line, stripped: with `change`, how equivalents are recognised
 
     def label(self) -> str:
-        return f"{self.module}:{self.line} in {self.function}: {self.change}    | {self.source}"
+        return f"{self.module}:{self.line}:{self.column} in {self.function}: {self.change}    | {self.source}"
+
+    def key(self) -> tuple[str, str, str, int]:
+        return self.module, self.change, self.source, self.column
 
 
 def _skipped(node: ast.AST, parents: dict) -> bool:
@@ -131,18 +138,26 @@ def _walk(tree: ast.Module):
         yield node, function
 
 
+@functools.cache
+def original(module: str) -> str:
+    """The module as it was when the bench started: later edits to the tree do not reach a running bench."""
+    return (ROOT / module).read_text()
+
+
 def mutants(module: str) -> list[Mutant]:
-    text = (ROOT / module).read_text()
+    text = original(module)
     lines = text.splitlines()
     found = []
     for node, function in _walk(ast.parse(text)):
         for change, _ in _changes(node):
-            found.append(Mutant(module, len(found), node.lineno, function, change, lines[node.lineno - 1].strip()))
+            line = lines[node.lineno - 1]
+            found.append(Mutant(module, len(found), node.lineno, node.col_offset - (len(line) - len(line.lstrip())),
+                                 function, change, line.strip()))
     return found
 
 
 def mutated_source(mutant: Mutant) -> str:
-    tree = ast.parse((ROOT / mutant.module).read_text())
+    tree = ast.parse(original(mutant.module))
     position = 0
     for node, _ in _walk(tree):
         changes = _changes(node)
@@ -167,12 +182,12 @@ def _replace(tree: ast.AST, old: ast.AST, new: ast.AST) -> None:
     raise LookupError("node not found")
 
 
-def equivalents() -> dict[tuple[str, str, str], str]:
-    """(module, change, original line) -> why the change cannot alter a result."""
+def equivalents() -> dict[tuple[str, str, str, int], str]:
+    """(module, change, original line, column in the stripped line) -> why the change cannot alter a result."""
     if not EQUIVALENT.exists():
         return {}
     listed = tomllib.loads(EQUIVALENT.read_text()).get("mutant", [])
-    return {(m["module"], m["change"], m["source"]): m["why"] for m in listed}
+    return {(m["module"], m["change"], m["source"], m.get("column", -1)): m["why"] for m in listed}
 
 
 def workspace(parent: Path, n: int) -> Path:
@@ -203,6 +218,7 @@ def main() -> None:
     parser.add_argument("--tests", action="append", help=f"a test file to run (default: {', '.join(FAST_TESTS)})")
     parser.add_argument("--sample", type=int, help="run this many mutants, spread evenly over each module's list")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--match", action="append", help="only the mutants whose line (as --list shows it) contains this")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = parser.parse_args()
     modules, tests = args.module or list(MODULES), args.tests or list(FAST_TESTS)
@@ -213,6 +229,8 @@ def main() -> None:
     for module, found in by_module.items():
         count = len(found) if not args.sample else max(1, round(args.sample * len(found) / total))
         chosen += [found[int(i * len(found) / count)] for i in range(min(count, len(found)))]
+    if args.match:
+        chosen = [m for m in chosen if any(text in m.label() for text in args.match)]
     if args.list:
         for m in chosen:
             print(m.label())
@@ -234,7 +252,7 @@ def main() -> None:
                 target.write_text(mutated_source(m))
                 survived, _ = run_tests(folder, tests)
                 outcomes[m] = not survived
-                target.write_text((ROOT / m.module).read_text())
+                target.write_text(original(m.module))
                 print(f"[{len(outcomes)}/{len(chosen)}] {'killed  ' if not survived else 'SURVIVED'} {m.label()}",
                       flush=True)
             finally:
@@ -246,7 +264,7 @@ def main() -> None:
     print(f"\n{len(chosen)} mutants in {time.perf_counter() - start:.0f} s")
     for module in modules:
         mine = [m for m in chosen if m.module == module]
-        equivalent = [m for m in mine if (m.module, m.change, m.source) in known]
+        equivalent = [m for m in mine if m.key() in known]
         counted = [m for m in mine if m not in equivalent]
         killed = sum(outcomes[m] for m in counted)
         score = 100 * killed / len(counted) if counted else 100.0
@@ -256,7 +274,7 @@ def main() -> None:
                 print(f"  survivor: {m.label()}")
         for m in equivalent:
             print(f"  equivalent ({'killed' if outcomes[m] else 'survived'}): {m.label()}\n      why: "
-                  f"{known[(m.module, m.change, m.source)]}")
+                  f"{known[m.key()]}")
 
 
 if __name__ == "__main__":

@@ -195,7 +195,7 @@ class Model:
         sizing["cross_az_gb"] = {**legs, "total": sum(legs.values())}
         access_gb = w.ingress_gb_per_year + w.egress_gb_per_year
         return (sizing["cross_az_gb"]["total"] * self.v["price_book.network.cross_az_per_gb"]
-                + access_gb * self.opt(option_id, "network.client_transfer_per_gb", 0.0))
+                + access_gb * self.opt(option_id, "network.client_transfer_per_gb"))
 
     def cluster_year(self, option_id: str, w: Workload, problems: list) -> tuple[dict, dict, dict]:
         """Infrastructure parts, service-charge parts and sizing of one cluster in one year."""

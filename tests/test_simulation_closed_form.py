@@ -303,3 +303,40 @@ def test_roi_percentiles_leave_out_undefined_trials():
     assert percentiles(np.full(5, np.nan)) == {"p10": None, "p50": None, "p90": None}
     assert outcome_range({"savings": np.ones(4), "savings_pct": np.ones(4), "roi": np.full(4, np.nan)})["roi"] == \
         {"p10": None, "p50": None, "p90": None}
+
+
+def test_only_the_proposed_option_carries_a_histogram(ranged):
+    assert "histogram" in ranged["options"][OPTION]["range"]
+    assert all("histogram" not in option["range"] for option_id, option in ranged["options"].items()
+               if option_id != OPTION)
+
+
+def _histogram(savings: np.ndarray) -> dict:
+    trials = {"savings": savings, "savings_pct": savings, "roi": savings}
+    return outcome_range(trials, with_histogram=True)["histogram"]
+
+
+@pytest.mark.parametrize("centre, spread, bins", [
+    (1e5, 1e-5, 1),     # a spread of a ten-billionth of the savings: one value, one bar
+    (0.0, 1e-9, 1),     # exactly a billionth of 1 (savings below 1 compare their spread with 1): still one value
+    (0.5, 1.5e-9, 40),  # one and a half billionths of 1: a real spread, forty bars
+    (1e5, 1e-3, 40),
+])
+def test_savings_narrower_than_a_billionth_of_their_size_are_one_value(centre, spread, bins):
+    """The histogram treats savings whose spread is at most 1e-9 x max(1, |highest|) as one value (numpy
+    cannot split a narrower range); anything wider gets forty bins from the lowest to the highest."""
+    savings = centre + np.linspace(0.0, spread, 1001)
+    histogram = _histogram(savings)
+    assert len(histogram["counts"]) == bins and sum(histogram["counts"]) == 1001
+    assert histogram["edges"][0] == savings.min() and histogram["edges"][-1] == savings.max()
+
+
+def test_a_ranged_assumption_is_labelled_by_its_key(tmp_path):
+    """An override of an assumption (not of an option) is labelled by its dotted key in words."""
+    key = "assumptions.connector_build_months"
+    results = compute_case(case({"connectors_needed": 2}, trials=1000,
+                                overrides={key: {"low": 3, "likely": 6, "high": 12}}), tmp_path)
+    row, = results["sensitivity"]
+    assert (row["input"], row["label"]) == (f"overrides.{key}", "Assumptions connector build months")
+    months_slope = COVERAGE * 2 * LOADED / 12  # section 7: each build month of each connector not pre-built
+    assert row["swing"] == pytest.approx(months_slope * (12 - 3), rel=1e-12)

@@ -83,11 +83,14 @@ def case_catalogue(case: dict):
     """The shipped catalogue with the base's values and the case's in place of its own.
 
     A key the shipped catalogue lacks is added from a table `{value, unit}` (the unit decides
-    whether a currency converts it).
+    whether a currency converts it); `catalogue_remove` lists optional keys to take out, so that
+    the model's default for them is used.
     """
     shipped = load_catalogue()
-    entries = dict(shipped.entries)
+    entries = {k: e for k, e in shipped.entries.items() if k not in case.get("catalogue_remove", [])}
     for key, given in {**BASE["catalogue"], **case.get("catalogue", {})}.items():
+        if key in case.get("catalogue_remove", []):
+            continue
         if isinstance(given, dict):
             entries[key] = Entry(key=key, value=given["value"], unit=given["unit"], source="worked case",
                                  as_of="2026-12-01", status="illustrative")
