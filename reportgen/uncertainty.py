@@ -75,7 +75,7 @@ def percentiles(samples: np.ndarray) -> dict:
     return dict(zip(PERCENTILES, np.percentile(defined, list(PERCENTILES.values())).tolist()))
 
 
-def outcome_range(trials: dict, with_histogram: bool = False) -> dict:
+def outcome_range(trials: dict, *, with_histogram: bool) -> dict:
     """The `range` entry of one option in results.json."""
     savings = trials["savings"]
     result = {"trials": int(savings.size), **{m: percentiles(trials[m]) for m in METRICS},
