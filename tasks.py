@@ -23,7 +23,7 @@ from reportgen.project import Project
 
 PROJECT = Project(Path(__file__).resolve().parent)
 # A task runs once and exits. Python's cyclic collector would spend about a tenth of a report's time
-# walking objects that live until exit anyway; batch workers collect only past a memory limit (reportgen.build).
+# walking objects that live until exit anyway; batch workers collect only past a memory limit (reportgen.build.batch).
 gc.disable()
 
 
@@ -57,8 +57,8 @@ def _each(slugs: list[str], action) -> None:
 @task(help={"customer": "the customer's slug: inputs/<slug>.json", "all": "every assessment in inputs/"})
 def validate(c, customer=None, all=False):
     """Check assessments and print a one-screen summary; every problem is listed with its line."""
-    from reportgen.pipeline import compute as compute_customer
-    from reportgen.summary import summary
+    from reportgen.build.pipeline import compute as compute_customer
+    from reportgen.build.summary import summary
 
     catalogue = _catalogue()
 
@@ -70,8 +70,8 @@ def validate(c, customer=None, all=False):
 @task(help={"customer": "the customer's slug: inputs/<slug>.json", "all": "every assessment in inputs/"})
 def compute(c, customer=None, all=False):
     """Validate and compute, then write output/<slug>/results.json."""
-    from reportgen.pipeline import compute as compute_customer, write_results
-    from reportgen.summary import summary
+    from reportgen.build.pipeline import compute as compute_customer, write_results
+    from reportgen.build.summary import summary
 
     catalogue = _catalogue()
 
@@ -93,8 +93,8 @@ def compute(c, customer=None, all=False):
             "paper": "a4 or letter (default: a4)"})
 def report(c, customer=None, all=False, force=False, workers=0, theme="default", format="all", paper="a4"):
     """Validate, compute, draw and render: the PDF, the HTML and the live-formula workbook of each customer."""
-    from reportgen.build import Settings, build_many
-    from reportgen.summary import outcome_table
+    from reportgen.build.batch import Settings, build_many
+    from reportgen.build.summary import outcome_table
 
     formats = {"all": ("pdf", "html", "xlsx"), "both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",),
                "xlsx": ("xlsx",)}
@@ -133,8 +133,8 @@ def _done() -> None:
 @task
 def schema(c):
     """Write inputs/schema.json, the JSON schema editors use to autocomplete assessments."""
-    from reportgen.schema_export import schema_json
-    from reportgen.writer import write_atomic
+    from reportgen.inputs.schema_export import schema_json
+    from reportgen.build.writer import write_atomic
 
     path = PROJECT.inputs / "schema.json"
     write_atomic(path, schema_json(_catalogue()))
@@ -150,8 +150,8 @@ def test(c, args=""):
 @task(help={"customer": "the customer's slug: inputs/<slug>.json"})
 def diff(c, customer):
     """Print what changed since the customer's last report: inputs, catalogue values, headline figures."""
-    from reportgen.pipeline import diff as diff_customer
-    from reportgen.summary import changes_text
+    from reportgen.build.pipeline import diff as diff_customer
+    from reportgen.build.summary import changes_text
 
     try:
         changes, results = diff_customer(PROJECT, customer, _catalogue())
@@ -167,8 +167,8 @@ def diff(c, customer):
             "name": "the customer's name as it should appear on the cover"})
 def new(c, customer, name):
     """Write a starting assessment for a new customer, valid as written, and say what to fill in."""
-    from reportgen.pipeline import new_assessment
-    from reportgen.scaffold import TO_FILL
+    from reportgen.build.pipeline import new_assessment
+    from reportgen.inputs.scaffold import TO_FILL
 
     try:
         path = new_assessment(PROJECT, customer, name, date.today(), _catalogue())

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reportgen.catalogue import load_catalogue  # noqa: E402
-from reportgen.loader import load_assessment  # noqa: E402
-from reportgen.schema import MonteCarlo  # noqa: E402
-from reportgen.uncertainty import analyse  # noqa: E402
+from reportgen.inputs.loader import load_assessment  # noqa: E402
+from reportgen.inputs.schema import MonteCarlo  # noqa: E402
+from reportgen.model.uncertainty import analyse  # noqa: E402
 
 BUDGET_SECONDS = {10_000: 0.3, 100_000: 3.0}
 BUDGET_MB = 500

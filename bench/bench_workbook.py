@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reportgen.catalogue import load_catalogue  # noqa: E402
-from reportgen.pipeline import Project, compute  # noqa: E402
-from reportgen.scenario import catalogue_values, resolve  # noqa: E402
-from reportgen.theme import load_theme  # noqa: E402
-from reportgen.workbook import build_workbook  # noqa: E402
+from reportgen.build.pipeline import Project, compute  # noqa: E402
+from reportgen.model.scenario import catalogue_values, resolve  # noqa: E402
+from reportgen.report.theme import load_theme  # noqa: E402
+from reportgen.workbook.book import build_workbook  # noqa: E402
 
 RUNS = 5
 

@@ -9,7 +9,7 @@ of the changed node in that line), with why they cannot change any result, are l
 
     python3 bench/mutation.py                       every mutant of the default modules
     python3 bench/mutation.py --sample 147          147 mutants spread evenly over the list
-    python3 bench/mutation.py --module reportgen/uncertainty.py --tests tests/test_uncertainty.py
+    python3 bench/mutation.py --module reportgen/model/uncertainty.py --tests tests/test_uncertainty.py
     python3 bench/mutation.py --list                the mutants, without running anything
     python3 bench/mutation.py --match "in scaled:"  only the mutants whose listed line contains the text
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("reportgen/model.py", "reportgen/uncertainty.py")
+MODULES = ("reportgen/model/costs.py", "reportgen/model/uncertainty.py")
 FAST_TESTS = ("tests/test_worked_cases.py", "tests/test_simulation_closed_form.py", "tests/test_calibration.py",
               "tests/test_identities.py", "tests/test_uncertainty.py", "tests/test_examples.py")
 EQUIVALENT = Path(__file__).with_name("mutation_equivalent.toml")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .jsonparse import Path
+JsonPath = tuple[str | int, ...]  # where a value sits in the assessment: ("clusters", 1, "retention_days")
 
 
-def json_path(path: Path) -> str:
+def json_path(path: JsonPath) -> str:
     """`("clusters", 1, "retention_days")` -> `clusters[1].retention_days`."""
     text = ""
     for part in path:
@@ -20,7 +20,7 @@ class Problem:
     file: str
     line: int
     column: int
-    path: Path
+    path: JsonPath
     message: str
 
     def __str__(self) -> str:

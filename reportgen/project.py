@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import ReportgenError
+from reportgen.problems import ReportgenError
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NOT_CUSTOMERS = {"schema"}  # inputs/schema.json is the editors' schema, not an assessment

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, compute
+from reportgen.build.pipeline import Project, compute
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("acme", "bluebird", "northwind")

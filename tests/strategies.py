@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from reportgen.catalogue import load_catalogue
-from reportgen.checks import SCALED_BY_FACTOR
-from reportgen.schema import Assessment
+from reportgen.inputs.checks import SCALED_BY_FACTOR
+from reportgen.inputs.schema import Assessment
 
 CATALOGUE = load_catalogue()
 SCHEMA = Assessment.model_json_schema(by_alias=True)

@@ -9,11 +9,11 @@ import pytest
 import tinyhtml5
 from pypdf import PdfReader
 
-from reportgen import filters
+from reportgen.report import filters
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import report, validate
-from reportgen.report import report_name
-from reportgen.view import _key_group, _matrix_chunks, input_rows
+from reportgen.build.pipeline import report, validate
+from reportgen.build.assemble import report_name
+from reportgen.report.view import _key_group, _matrix_chunks, input_rows
 from tests.conftest import ROOT, TmpProject, example, variant
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import reportgen.charts
-from reportgen.pipeline import report
-from reportgen.report import report_name
-from reportgen.writer import LOCK_NAME, TEMPORARY, write_atomic
+import reportgen.report.charts
+from reportgen.build.pipeline import report
+from reportgen.build.assemble import report_name
+from reportgen.build.writer import LOCK_NAME, TEMPORARY, write_atomic
 from tests.conftest import ROOT, example, variant
 from tests.test_report import tmp_project
 
@@ -29,7 +29,7 @@ def slow_fsync(fd):
     print("writing", flush=True)
     time.sleep(float(sys.argv[3]))
 os.fsync = slow_fsync
-from reportgen.pipeline import Project, report
+from reportgen.build.pipeline import Project, report
 report(Project(Path(sys.argv[1])), "acme", theme_id=sys.argv[2], formats=("html",))
 """
 
@@ -60,7 +60,7 @@ def test_a_failure_mid_run_leaves_the_previous_report_byte_identical(previous, m
     def broken(*args):
         raise RuntimeError("chart step failed")
 
-    monkeypatch.setattr(reportgen.charts, "draw_charts", broken)
+    monkeypatch.setattr(reportgen.report.charts, "draw_charts", broken)
     with pytest.raises(RuntimeError, match="chart step failed"):
         report(project, "acme", formats=("html",))
     assert snapshot(project.output_dir("acme")) == before
@@ -141,7 +141,7 @@ def test_rendering_leaves_no_temporary_folder_even_without_the_cyclic_collector(
 def test_results_alone_wait_for_a_report_being_written(tmp_path):
     import fcntl
     import threading
-    from reportgen.pipeline import compute, write_results
+    from reportgen.build.pipeline import compute, write_results
     project = tmp_project(tmp_path, example("acme"))
     folder = project.output_dir("acme")
     folder.mkdir(parents=True)

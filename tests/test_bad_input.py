@@ -15,9 +15,9 @@ import sys
 import pytest
 from PIL import Image
 
-from reportgen.logo import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
-from reportgen.loader import MAX_FILE_BYTES
-from reportgen.pipeline import compute
+from reportgen.inputs.logo import MAX_LOGO_BYTES, MAX_LOGO_PIXELS
+from reportgen.inputs.loader import MAX_FILE_BYTES
+from reportgen.build.pipeline import compute
 from reportgen.problems import InputError, ReportgenError, json_path
 
 from .conftest import ROOT, example, variant

@@ -11,11 +11,11 @@ from dataclasses import replace
 
 import pytest
 
-import reportgen.build
-from reportgen.build import Environment, FileDigests, Manifest, Settings, _collector_paused, build_many, plan
+import reportgen.build.batch
+from reportgen.build.batch import Environment, FileDigests, Manifest, Settings, _collector_paused, build_many, plan
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, diff, new_assessment, report
-from reportgen.summary import changes_text
+from reportgen.build.pipeline import Project, diff, new_assessment, report
+from reportgen.build.summary import changes_text
 
 from .conftest import EXAMPLES, ROOT
 
@@ -155,9 +155,9 @@ def test_a_worker_frees_its_reports_garbage_only_past_its_memory_limit(monkeypat
     class Box:
         pass
 
-    monkeypatch.setattr(reportgen.build, "resident_mb", lambda: resident_mb)
+    monkeypatch.setattr(reportgen.build.batch, "resident_mb", lambda: resident_mb)
     gc.collect()
-    with _collector_paused(collect_over_mb=reportgen.build.WORKER_MEMORY_MB):
+    with _collector_paused(collect_over_mb=reportgen.build.batch.WORKER_MEMORY_MB):
         box = Box()
         box.itself = box  # a cycle: only the collector frees it
         alive = weakref.ref(box)

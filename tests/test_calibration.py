@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.filters import multiple
-from reportgen.model import compare, ratio
+from reportgen.report.filters import multiple
+from reportgen.model.costs import compare, ratio
 
 from .conftest import variant
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportgen.flatcss import flatten, flattened
+from reportgen.pdf.flatcss import flatten, flattened
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from reportgen.pipeline import Project, compute
+from reportgen.build.pipeline import Project, compute
 
 from .strategies import assessments
 

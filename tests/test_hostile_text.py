@@ -8,12 +8,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
-import reportgen.report
-from reportgen.fallback import shipped
-from reportgen.pipeline import report
-from reportgen.render import render_document
-from reportgen.report import report_name
-from reportgen.theme import load_theme
+import reportgen.build.assemble
+from reportgen.report.fallback import shipped
+from reportgen.build.pipeline import report
+from reportgen.pdf.render import render_document
+from reportgen.build.assemble import report_name
+from reportgen.report.theme import load_theme
 from tests.conftest import ROOT, variant
 from tests.test_report import tmp_project
 
@@ -72,7 +72,7 @@ def test_other_scripts_and_emoji_render_with_the_reports_own_fonts(tmp_path):
 
 def test_an_ordinary_report_loads_no_fallback_font(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(reportgen.report, "render_pdf", lambda html, site, *rest, **options: seen.append(html) or b"%PDF")
+    monkeypatch.setattr(reportgen.build.assemble, "render_pdf", lambda html, site, *rest, **options: seen.append(html) or b"%PDF")
     made(tmp_path, variant("acme"), formats=("pdf",))
     assert "fallback" not in seen[0] and "@font-face" not in seen[0]
 
@@ -101,7 +101,7 @@ def overflowing_text(document) -> list[str]:
 ], ids=["words", "one-word"])
 def test_a_name_of_the_longest_allowed_length_stays_inside_the_page(tmp_path, monkeypatch, name):
     layouts = []
-    monkeypatch.setattr(reportgen.report, "render_pdf",
+    monkeypatch.setattr(reportgen.build.assemble, "render_pdf",
                         lambda html, site, *rest, **options: layouts.append(render_document(html, site)) or b"%PDF")
     made(tmp_path, variant("acme", **{"customer.name": name, "clusters.0.name": name}), formats=("pdf",))
     document = layouts[0]

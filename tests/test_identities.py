@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.model import CATEGORIES, HARD_CATEGORIES
+from reportgen.model.costs import CATEGORIES, HARD_CATEGORIES
 
 from .conftest import EXAMPLES
 

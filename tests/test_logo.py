@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, PngImagePlugin
 
-from reportgen.logo import MAX_LOGO_PIXELS, safe_logo
+from reportgen.inputs.logo import MAX_LOGO_PIXELS, safe_logo
 from reportgen.problems import ReportgenError
 from tests.conftest import ROOT
 
@@ -38,7 +38,7 @@ def test_a_jpeg_becomes_a_png(tmp_path):
 
 
 def test_a_logo_refused_at_validation_is_refused_at_render_time_too(tmp_path):
-    """The renderer runs the same content checks (reportgen.logo.content_problem) as validation."""
+    """The renderer runs the same content checks (reportgen.inputs.logo.content_problem) as validation."""
     raster, vector = tmp_path / "logo.png", tmp_path / "logo.svg"
     raster.write_bytes(b"<svg/>")
     vector.write_text(f"{SVG_OPEN}<script>alert(1)</script></svg>")

@@ -10,12 +10,12 @@ import time
 
 import pytest
 
-import reportgen.charts
-import reportgen.render
+import reportgen.report.charts
+import reportgen.pdf.render
 from reportgen.forked import Forked
-from reportgen.pipeline import report
+from reportgen.build.pipeline import report
 from reportgen.problems import ReportgenError
-from reportgen.rendering import rendering_process
+from reportgen.pdf.process import rendering_process
 from tests.conftest import example, variant
 from tests.test_atomic_output import snapshot
 from tests.test_report import tmp_project
@@ -43,11 +43,11 @@ def test_a_failure_on_either_side_stops_the_report_and_keeps_the_previous_one(tm
     def broken(*args, **options):
         raise ReportgenError("no font for the chart")
 
-    monkeypatch.setattr(reportgen.charts, "draw_charts", broken)  # here, while the other process lays out
+    monkeypatch.setattr(reportgen.report.charts, "draw_charts", broken)  # here, while the other process lays out
     with pytest.raises(ReportgenError, match="no font for the chart"):
         report(project, "acme", formats=FORMATS, renderer=rendering_process())
     monkeypatch.undo()
-    monkeypatch.setattr(reportgen.render, "render_pdf", broken)  # there, in the forked process
+    monkeypatch.setattr(reportgen.pdf.render, "render_pdf", broken)  # there, in the forked process
     with pytest.raises(ReportgenError, match="no font for the chart"):
         report(project, "acme", formats=FORMATS, renderer=rendering_process())
     assert snapshot(project.output_dir("acme")) == before

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, compute
+from reportgen.build.pipeline import Project, compute
 
 from .conftest import variant
 from .strategies import assessments, maximum

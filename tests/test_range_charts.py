@@ -6,11 +6,11 @@ import copy
 import re
 import xml.etree.ElementTree as ET
 
-from reportgen.filters import money_short
-from reportgen.chart_plan import TORNADO_ROWS, chart_names
-from reportgen.charts import Style, draw_charts, input_value, savings_histogram, tornado
-from reportgen.theme import load_theme
-from reportgen.view import range_sentence
+from reportgen.report.filters import money_short
+from reportgen.report.chart_plan import TORNADO_ROWS, chart_names
+from reportgen.report.charts import Style, draw_charts, input_value, savings_histogram, tornado
+from reportgen.report.theme import load_theme
+from reportgen.report.view import range_sentence
 
 from .conftest import ROOT
 

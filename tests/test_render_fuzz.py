@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from reportgen.pipeline import report
-from reportgen.report import report_name
+from reportgen.build.pipeline import report
+from reportgen.build.assemble import report_name
 from tests.conftest import EXAMPLES, example
 from tests.test_report import tmp_project
 

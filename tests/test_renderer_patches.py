@@ -14,10 +14,10 @@ from xml.etree import ElementTree
 
 from pypdf import PdfReader
 
-import reportgen.report
-from reportgen.pipeline import report
-from reportgen.render import Site, import_weasyprint, render_pdf
-from reportgen.renderer_patches import is_one_run, report_user_agent_css
+import reportgen.build.assemble
+from reportgen.build.pipeline import report
+from reportgen.pdf.render import Site, import_weasyprint, render_pdf
+from reportgen.pdf.patches import is_one_run, report_user_agent_css
 from tests.conftest import ROOT, example
 from tests.test_report import tmp_project
 
@@ -126,7 +126,7 @@ def test_a_report_is_the_same_pdf_with_weasyprints_own_user_agent_stylesheet(tmp
     import weasyprint
     import weasyprint.html
     documents = []
-    monkeypatch.setattr(reportgen.report, "render_pdf", lambda *document: documents.append(document) or b"%PDF")
+    monkeypatch.setattr(reportgen.build.assemble, "render_pdf", lambda *document: documents.append(document) or b"%PDF")
     report(tmp_project(tmp_path, example("acme")), "acme", formats=("pdf",))
     ours = render_pdf(*documents[0])
     monkeypatch.setattr(weasyprint, "UA_STYLESHEET", weasyprint.html.UA_STYLESHEET)
@@ -146,7 +146,7 @@ if sys.argv[1] == "without sonames":  # a system where only the search finds Pan
             raise OSError("no file called " + name)
         return load(backend, name, flags)
     cffi.api._load_backend_lib = no_soname
-from reportgen.render import import_weasyprint
+from reportgen.pdf.render import import_weasyprint
 import_weasyprint()
 from weasyprint import HTML
 assert HTML(string="<p>Kafka</p>").write_pdf().startswith(b"%PDF")
@@ -169,7 +169,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from PIL import Image
 from reportgen.problems import ReportgenError
-from reportgen.render import Site, import_weasyprint, render_pdf
+from reportgen.pdf.render import Site, import_weasyprint, render_pdf
 
 import_weasyprint()  # which imports the plugins WeasyPrint itself uses (EPS)
 

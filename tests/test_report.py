@@ -12,13 +12,13 @@ from datetime import datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from reportgen import filters
-from reportgen.pipeline import Project, report
+from reportgen.report import filters
+from reportgen.build.pipeline import Project, report
 from reportgen.problems import ReportgenError
-from reportgen.render import RefusedURL, Site, render_pdf
-from reportgen.charts import draw_charts
-from reportgen.report import chart_frame, report_name
-from reportgen.theme import load_theme
+from reportgen.pdf.render import RefusedURL, Site, render_pdf
+from reportgen.report.charts import draw_charts
+from reportgen.build.assemble import chart_frame, report_name
+from reportgen.report.theme import load_theme
 from tests.conftest import ROOT, example
 
 SECTION_TITLES = ("Executive summary", "How we measured", "Today's cost of running Kafka", "Options compared",

@@ -11,9 +11,9 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from reportgen import filters
-from reportgen.pipeline import report
-from reportgen.report import report_name
+from reportgen.report import filters
+from reportgen.build.pipeline import report
+from reportgen.build.assemble import report_name
 from tests.conftest import ROOT, example
 from tests.test_report import tmp_project
 
@@ -53,7 +53,7 @@ def test_changes_appendix_lists_the_changed_input_and_the_moved_headline(acme_tw
     assert (second["current_option"], "tco_hard") in moved
 
 
-BUILD = "import sys; from pathlib import Path; from reportgen.pipeline import Project, report; report(Project(Path(sys.argv[1])), 'acme')"
+BUILD = "import sys; from pathlib import Path; from reportgen.build.pipeline import Project, report; report(Project(Path(sys.argv[1])), 'acme')"
 
 
 def test_same_inputs_give_the_same_bytes_in_another_process_time_zone_and_folder(tmp_path):

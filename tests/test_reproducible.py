@@ -11,13 +11,13 @@ from datetime import datetime, timezone
 
 from pypdf import PdfReader
 
-from reportgen.report import report_name
+from reportgen.build.assemble import report_name
 from tests.conftest import ROOT, example
 from tests.test_atomic_output import snapshot
 from tests.test_report import tmp_project
 
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
-RUN = "import sys; from pathlib import Path; from reportgen.pipeline import Project, report; report(Project(Path(sys.argv[1])), 'acme')"
+RUN = "import sys; from pathlib import Path; from reportgen.build.pipeline import Project, report; report(Project(Path(sys.argv[1])), 'acme')"
 
 
 def test_two_runs_in_different_environments_give_identical_bytes(tmp_path):

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from reportgen.pipeline import validate
+from reportgen.build.pipeline import validate
 from reportgen.problems import ReportgenError
-from reportgen.render import RefusedURL, Site, render_pdf
+from reportgen.pdf.render import RefusedURL, Site, render_pdf
 from tests.conftest import variant
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==")

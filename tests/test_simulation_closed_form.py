@@ -24,8 +24,8 @@ import math
 import numpy as np
 import pytest
 
-from reportgen.schema import Range
-from reportgen.uncertainty import input_stream, outcome_range, percentiles, triangular_draws
+from reportgen.inputs.schema import Range
+from reportgen.model.uncertainty import input_stream, outcome_range, percentiles, triangular_draws
 
 from .test_worked_cases import BASE, compute_case
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from reportgen.loader import load_assessment
+from reportgen.inputs.loader import load_assessment
 from reportgen.problems import ReportgenError
-from reportgen.schema import MonteCarlo, Range
-from reportgen.uncertainty import input_stream, percentiles, simulate, triangular_draws
+from reportgen.inputs.schema import MonteCarlo, Range
+from reportgen.model.uncertainty import input_stream, percentiles, simulate, triangular_draws
 
 from .conftest import example
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from reportgen.catalogue import load_catalogue
-from reportgen.loader import load_assessment
+from reportgen.inputs.loader import load_assessment
 from reportgen.problems import InputError
 
 from .conftest import ROOT, example

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from reportgen.loader import load_assessment
+from reportgen.inputs.loader import load_assessment
 from reportgen.problems import InputError, json_path
 
 from .conftest import example, variant

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from reportgen.catalogue import load_catalogue
-from reportgen.pipeline import Project, compute, report
-from reportgen.theme import load_theme
+from reportgen.build.pipeline import Project, compute, report
+from reportgen.report.theme import load_theme
 from reportgen.problems import ReportgenError
-from reportgen.scenario import catalogue_values, resolve
-from reportgen.workbook import COMPUTED_SHEETS, QUOTED_RANGES, SHEET_ORDER, build_workbook
+from reportgen.model.scenario import catalogue_values, resolve
+from reportgen.workbook.book import COMPUTED_SHEETS, QUOTED_RANGES, SHEET_ORDER, build_workbook
 
 from .conftest import EXAMPLES, ROOT, variant
 
@@ -286,11 +286,11 @@ def test_a_customer_on_a_managed_service_over_five_years(tmp_path, tmp_project):
 def test_the_workbooks_unit_constants_are_their_definitions(written):
     """The workbook shares the model's constants, so a wrong one would move both and agree: check each
     against its definition, and find it written into the formulas."""
-    from reportgen import workbook_model
+    from reportgen.workbook import sheets
     hours_per_year, seconds_per_day = 365 * 24, 24 * 60 * 60
     definitions = {"HOURS_PER_YEAR": hours_per_year, "SECONDS_PER_DAY": seconds_per_day,
                    "SECONDS_PER_YEAR": 365 * seconds_per_day, "MONTHS_PER_YEAR": 12, "MB_PER_GB": 10**9 // 10**6}
-    assert {name: getattr(workbook_model, name) for name in definitions} == definitions
+    assert {name: getattr(sheets, name) for name in definitions} == definitions
     texts = [c.value for row in openpyxl.load_workbook(written["acme"])["Sizing"].iter_rows() for c in row
              if c.data_type == "f"]
     assert any(t.endswith(f"*{365 * seconds_per_day}/{10**9 // 10**6}") for t in texts)

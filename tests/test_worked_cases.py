@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.catalogue import Entry, load_catalogue
-from reportgen.loader import load_assessment
-from reportgen.pipeline import compute_assessment
+from reportgen.inputs.loader import load_assessment
+from reportgen.build.pipeline import compute_assessment
 
 CASES_DIR = Path(__file__).parent / "worked_cases"
 BASE = tomllib.loads((CASES_DIR / "base.toml").read_text())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .catalogue import Catalogue
-from .schema import Assessment
+from reportgen.catalogue import Catalogue
+from reportgen.inputs.schema import Assessment
 
 
 def _set_enum(schema: dict, definition: str, field: str, values: list[str]) -> None:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from .problems import ReportgenError
+from reportgen.problems import ReportgenError
 
-CATALOGUE_DIR = Path(__file__).parent / "catalogue"
+CATALOGUE_DIR = Path(__file__).parent
 STATUSES = ("cited", "vendor-claim", "derived", "illustrative", "customer")
 REFERENCE_OPTION = "self_managed_kafka"
 ENTRY_FIELDS = {"value", "unit", "source", "as_of", "status", "note"}

@@ -13,12 +13,12 @@ import math
 import re
 from dataclasses import dataclass
 
+from reportgen.problems import JsonPath as Path
+
 MAX_DEPTH = 32
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-Path = tuple[str | int, ...]
 _STRING_ERRORS = {
     "Unterminated string starting at": "this text has no closing double quote",
     "Invalid control character at": ("text in double quotes contains a control character such as a line "

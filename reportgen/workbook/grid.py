@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .formula import Cell, Expr
+from reportgen.workbook.excel_formula import Cell, Expr
 
 DASH = "–"
 

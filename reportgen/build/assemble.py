@@ -13,18 +13,19 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from . import fallback
-from .catalogue import Catalogue
-from .chart_plan import WIDTH_IN, chart_names, chart_words, height_in
-from .flatcss import flattened
-from .forked import Forked
-from .logo import safe_logo
-from .pipeline import Computed, Project, Stages
-from .problems import ReportgenError
-from .render import Site, import_weasyprint, metadata_date, render_html, render_pdf
-from .scenario import catalogue_values, resolve
-from .theme import load_theme
-from .view import build_view
+from reportgen.report import fallback
+from reportgen.catalogue import Catalogue
+from reportgen.report.chart_plan import WIDTH_IN, chart_names, chart_words, height_in
+from reportgen.pdf.flatcss import flattened
+from reportgen.forked import Forked
+from reportgen.inputs.logo import safe_logo
+from reportgen.build.run import Computed, Stages
+from reportgen.project import Project
+from reportgen.problems import ReportgenError
+from reportgen.pdf.render import Site, import_weasyprint, metadata_date, render_html, render_pdf
+from reportgen.model.scenario import catalogue_values, resolve
+from reportgen.report.theme import load_theme
+from reportgen.report.view import build_view
 
 FORMATS = ("pdf", "html", "xlsx")
 PAPERS = ("a4", "letter")
@@ -49,12 +50,12 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
 def _draw_outputs(results: dict, assessment, values, theme, formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
     """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF paints them."""
     if {"pdf", "html"} & set(formats):
-        from .charts import draw_charts
+        from reportgen.report.charts import draw_charts
         start = time.perf_counter()
         charts = draw_charts(results, theme)
         yield "charts", charts, time.perf_counter() - start
     if "xlsx" in formats:
-        from .workbook import build_workbook
+        from reportgen.workbook.book import build_workbook
         start = time.perf_counter()
         workbook = build_workbook(assessment, results, values, theme.colors)
         yield "workbook", workbook, time.perf_counter() - start

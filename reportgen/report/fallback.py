@@ -16,8 +16,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from .problems import ReportgenError
-from .theme import FontFile, Theme
+from reportgen.problems import ReportgenError
+from reportgen.report.theme import FontFile, Theme
 
 FOLDER = "fonts"  # under templates/
 FONT_STACK = re.compile(r"(--font-[a-z-]+)\s*:\s*([^;]+);")

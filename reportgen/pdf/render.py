@@ -24,8 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 
-from . import filters, renderer_patches
-from .problems import ReportgenError
+from reportgen.pdf import patches
+from reportgen.report import filters
+from reportgen.problems import ReportgenError
 
 MAX_ASSET_BYTES = 24 * 1024 * 1024  # the CJK fallback font is 16 MB
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
@@ -151,7 +152,7 @@ def import_weasyprint() -> None:
     fifteen processes, a twentieth of a second or more. Each list also holds the Linux name
     ('libpango-1.0.so.0'), which the dynamic loader opens itself, so the search is skipped while
     WeasyPrint loads; on a system without those names the import is tried again with the search.
-    Then the patches of renderer_patches go in.
+    Then the patches of patches.py go in.
     """
     if "weasyprint" not in sys.modules:
         find_library = ctypes.util.find_library
@@ -164,7 +165,7 @@ def import_weasyprint() -> None:
             import weasyprint  # noqa: F401
         finally:
             ctypes.util.find_library = find_library
-    renderer_patches.install()
+    patches.install()
 
 
 def render_document(html: str, site: Site, finish=lambda document, fetcher: document):

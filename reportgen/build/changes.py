@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .jsonparse import Path as JsonPath
-from .problems import json_path
+from reportgen.inputs.jsonparse import Path as JsonPath
+from reportgen.problems import json_path
 
 HEADLINE_FIGURES = ("tco_hard", "savings", "savings_pct", "roi", "npv", "payback_months")
 IGNORED_INPUTS = {"$schema", "$comment"}

@@ -19,12 +19,12 @@ import math
 
 import numpy as np
 
-from . import __version__
-from .catalogue import Values
-from .model import CATEGORIES, HARD_CATEGORIES
-from .problems import ReportgenError
-from .schema import Assessment
-from .uncertainty import Uncertainty
+from reportgen import __version__
+from reportgen.catalogue import Values
+from reportgen.model.costs import CATEGORIES, HARD_CATEGORIES
+from reportgen.problems import ReportgenError
+from reportgen.inputs.schema import Assessment
+from reportgen.model.uncertainty import Uncertainty
 
 RESULTS_VERSION = "1.0"
 

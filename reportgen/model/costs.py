@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import Values
-from .schema import Assessment, Cluster
+from reportgen.catalogue import Values
+from reportgen.inputs.schema import Assessment, Cluster
 
 HOURS_PER_YEAR = 8760
 SECONDS_PER_DAY = 86_400

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from xml.parsers import expat
 
-from .problems import ReportgenError
+from reportgen.problems import ReportgenError
 
 LOGO_KINDS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
 LOGO_MAGIC = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}

@@ -13,12 +13,12 @@ from itertools import product
 
 from pydantic import BaseModel
 
-from . import filters
-from .catalogue import Entry, Values
-from .chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
-from .model import CATEGORIES
-from .schema import Assessment, Range
-from .theme import Theme, option_colours
+from reportgen.report import filters
+from reportgen.catalogue import Entry, Values
+from reportgen.report.chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
+from reportgen.model.costs import CATEGORIES
+from reportgen.inputs.schema import Assessment, Range
+from reportgen.report.theme import Theme, option_colours
 
 TITLE = "Kafka TCO assessment"
 BUCKETS = {"infrastructure": "Infrastructure", "operations": "Operations",

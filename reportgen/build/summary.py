@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .filters import money_short, multiple, months, number, percent
+from reportgen.report.filters import money_short, multiple, months, number, percent
 
 
 def summary(results: dict) -> str:

@@ -6,7 +6,7 @@ lays its pages out in a second process while this one draws the charts (see rend
 
 from __future__ import annotations
 
-from .model import CATEGORIES
+from reportgen.model.costs import CATEGORIES
 
 WIDTH_IN = 6.5  # the text block of an A4 or Letter page with the report's margins
 TORNADO_ROWS = 10

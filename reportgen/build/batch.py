@@ -20,15 +20,15 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .catalogue import Catalogue
-from .forked import Forked
-from .problems import ReportgenError
-from .rendering import rendering_process
-from .writer import json_bytes, write_atomic
+from reportgen import __version__
+from reportgen.catalogue import Catalogue
+from reportgen.forked import Forked
+from reportgen.problems import ReportgenError
+from reportgen.pdf.process import rendering_process
+from reportgen.build.writer import json_bytes, write_atomic
 
 MANIFEST_NAME = ".manifest.json"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 class FileDigests:
@@ -187,8 +187,8 @@ def _warm_up() -> None:
     What they built stays for the worker's life, so it is frozen out of the cyclic collector's sight:
     a collection, when one is due (see _collector_paused), walks only the reports' objects.
     """
-    from . import charts, report, workbook  # noqa: F401  (matplotlib, Jinja2, XlsxWriter)
-    from .render import import_weasyprint
+    import reportgen.build.assemble, reportgen.report.charts, reportgen.workbook.book  # noqa: F401  (matplotlib, Jinja2, XlsxWriter)
+    from reportgen.pdf.render import import_weasyprint
     import_weasyprint()
     gc.freeze()
 
@@ -201,8 +201,8 @@ def _build_in_worker(root: str, slug: str, settings: Settings, environment: Envi
 
 
 def _build_one(root: str, slug: str, settings: Settings, environment: Environment, renderer: Forked | None) -> Outcome:
-    from .catalogue import load_catalogue
-    from .pipeline import Project, report
+    from reportgen.catalogue import load_catalogue
+    from reportgen.build.pipeline import Project, report
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .catalogue import Values
-from .filters import SYMBOLS
-from .formula import Cell, column_letter, sheet_prefix
-from .scenario import ranged_inputs, resolve
-from .schema import Assessment
-from .workbook_grid import DASH, Entry, Grid
-from .workbook_model import SUMMARY, ModelSheets, Sources
+from reportgen.catalogue import Values
+from reportgen.report.filters import SYMBOLS
+from reportgen.workbook.excel_formula import Cell, column_letter, sheet_prefix
+from reportgen.model.scenario import ranged_inputs, resolve
+from reportgen.inputs.schema import Assessment
+from reportgen.workbook.grid import DASH, Entry, Grid
+from reportgen.workbook.sheets import SUMMARY, ModelSheets, Sources
 
-FORMULAS_FILE = Path(__file__).parent / "model_formulas.toml"
+FORMULAS_FILE = Path(__file__).parent.parent / "model" / "formulas.toml"
 READ_ME, INPUTS, ASSUMPTIONS, FORMULAS = "Read me", "Inputs", "Assumptions", "Formulas"
 SHEET_ORDER = (READ_ME, INPUTS, ASSUMPTIONS, "Sizing", "Costs by year", SUMMARY, FORMULAS)
 COMPUTED_SHEETS = ("Sizing", "Costs by year", SUMMARY)

@@ -11,11 +11,11 @@ from pathlib import Path as FsPath
 
 from pydantic import BaseModel, ValidationError
 
-from .catalogue import Catalogue
-from .checks import catalogue_problems, unknown_key_hint, value_at
-from .jsonparse import JSONSyntaxError, Parsed, Path, parse
-from .problems import InputError, Problem
-from .schema import Assessment, FieldError, Range
+from reportgen.catalogue import Catalogue
+from reportgen.inputs.checks import catalogue_problems, unknown_key_hint, value_at
+from reportgen.inputs.jsonparse import JSONSyntaxError, Parsed, Path, parse
+from reportgen.problems import InputError, Problem
+from reportgen.inputs.schema import Assessment, FieldError, Range
 
 MAX_FILE_BYTES = 1_000_000
 _UNION_TAGS = {"number", "range", "flag"}

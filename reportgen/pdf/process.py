@@ -13,12 +13,12 @@ import time
 from collections import ChainMap
 from collections.abc import Callable, Iterator
 
-from .forked import Forked
+from reportgen.forked import Forked
 
 
 def _render(receive: Callable[[], object]) -> Iterator[tuple[bytes, float]]:
     """The PDF of the document received first, painted with the charts received second; with its seconds."""
-    from .render import render_pdf
+    from reportgen.pdf.render import render_pdf
 
     html, site, created, attachment = receive()
     start = time.perf_counter()
@@ -29,7 +29,7 @@ def _render(receive: Callable[[], object]) -> Iterator[tuple[bytes, float]]:
 
 
 def _prepare() -> None:
-    from .render import import_weasyprint
+    from reportgen.pdf.render import import_weasyprint
     import_weasyprint()
 
 

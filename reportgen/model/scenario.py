@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from .catalogue import Catalogue, Values
-from .jsonparse import Path
-from .schema import Assessment, Range
+from reportgen.catalogue import Catalogue, Values
+from reportgen.inputs.jsonparse import Path
+from reportgen.inputs.schema import Assessment, Range
 
 Pick = Callable[[Path, Range], object]
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalogue import Catalogue
-from .jsonparse import Path
-from .model import evaluate
-from .problems import ReportgenError, json_path
-from .scenario import Pick, catalogue_values, ranged_inputs, resolve
-from .schema import Assessment, MonteCarlo, Range
+from reportgen.catalogue import Catalogue
+from reportgen.inputs.jsonparse import Path
+from reportgen.model.costs import evaluate
+from reportgen.problems import ReportgenError, json_path
+from reportgen.model.scenario import Pick, catalogue_values, ranged_inputs, resolve
+from reportgen.inputs.schema import Assessment, MonteCarlo, Range
 
 METRICS = ("savings", "savings_pct", "roi")
 PERCENTILES = {"p10": 10, "p50": 50, "p90": 90}

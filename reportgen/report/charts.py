@@ -21,11 +21,11 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import fallback, filters
-from .chart_plan import (CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, WIDTH_IN, chart_names, chart_words,
+from reportgen.report import fallback, filters
+from reportgen.report.chart_plan import (CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, WIDTH_IN, chart_names, chart_words,
                          compared_options, current_cost_rows, height_in, simulated_savings, tornado_rows)
-from .problems import ReportgenError
-from .theme import FontFile, Theme, option_colours
+from reportgen.problems import ReportgenError
+from reportgen.report.theme import FontFile, Theme, option_colours
 
 MARKERS = (("p10", "P10", "right"), ("p50", "P50", "center"), ("p90", "P90", "left"))  # labels lean outwards
 

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import ReportgenError
+from reportgen.problems import ReportgenError
 
 THEME_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")

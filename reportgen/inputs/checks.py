@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from difflib import get_close_matches
 from pathlib import Path as FsPath
 
-from .catalogue import Catalogue
-from .jsonparse import Path
-from .logo import LOGO_KINDS, MAX_LOGO_BYTES, content_problem
+from reportgen.catalogue import Catalogue
+from reportgen.inputs.jsonparse import Path
+from reportgen.inputs.logo import LOGO_KINDS, MAX_LOGO_BYTES, content_problem
 
 # observed figure (baseline/risk path) -> option factor that scales it
 SCALED_BY_FACTOR = {

@@ -8,32 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import Catalogue, load_catalogue
-from .changes import compare_runs, previous_run
-from .forked import Forked
-from .loader import load_assessment
-from .model import evaluate
-from .problems import ReportgenError
-from .project import Project, is_customer_slug
-from .results import build_results
-from .scaffold import starting_assessment_json
-from .scenario import catalogue_values, resolve
-from .schema import Assessment
-from .uncertainty import analyse
-from .writer import exclusive, json_bytes, prune, write_atomic
-
-
-@dataclass(frozen=True)
-class Computed:
-    assessment: Assessment
-    results: dict
-    input_bytes: bytes
+from reportgen.catalogue import Catalogue, load_catalogue
+from reportgen.build.changes import compare_runs, previous_run
+from reportgen.forked import Forked
+from reportgen.inputs.loader import load_assessment
+from reportgen.model.costs import evaluate
+from reportgen.problems import ReportgenError
+from reportgen.project import Project, is_customer_slug
+from reportgen.model.results import build_results
+from reportgen.inputs.scaffold import starting_assessment_json
+from reportgen.model.scenario import catalogue_values, resolve
+from reportgen.inputs.schema import Assessment
+from reportgen.model.uncertainty import analyse
+from reportgen.build.run import Computed, Stages
+from reportgen.build.writer import exclusive, json_bytes, prune, write_atomic
 
 
 def validate(project: Project, slug: str, catalogue: Catalogue | None = None) -> Assessment:
@@ -108,20 +100,6 @@ def new_assessment(project: Project, slug: str, name: str, today, catalogue: Cat
     return path
 
 
-@dataclass
-class Stages:
-    """Wall time per stage of one run, in seconds, in the order the stages ran."""
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-
-
 @dataclass(frozen=True)
 class Report:
     slug: str
@@ -138,7 +116,7 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
     A `renderer` (see rendering.py) lays the PDF out in a second process; it ends with the report,
     whatever happens.
     """
-    from .report import build_report  # the rendering stack is imported only when a report is made
+    from reportgen.build.assemble import build_report  # the rendering stack is imported only when a report is made
 
     stages = Stages()
     catalogue = catalogue or load_catalogue()

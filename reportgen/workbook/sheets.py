@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogue import Values
-from .formula import (AND_, IF_, MAX_, MIN_, NOT_, NPV_, OR_, SUM_, Cell, Expr, Number, Span, ceiling, eq, ge, gt, le,
+from reportgen.catalogue import Values
+from reportgen.workbook.excel_formula import (AND_, IF_, MAX_, MIN_, NOT_, NPV_, OR_, SUM_, Cell, Expr, Number, Span, ceiling, eq, ge, gt, le,
                       lt)
-from .model import (HOURS_PER_YEAR, MB_PER_GB, MONTHS_PER_YEAR, PEOPLE_PARTS, RISK_PARTS, SAVINGS_NOISE,
+from reportgen.model.costs import (HOURS_PER_YEAR, MB_PER_GB, MONTHS_PER_YEAR, PEOPLE_PARTS, RISK_PARTS, SAVINGS_NOISE,
                     SECONDS_PER_DAY, SECONDS_PER_YEAR, INFRASTRUCTURE_PARTS, SERVICE_PARTS)
-from .schema import Assessment
-from .workbook_grid import DASH, Grid
+from reportgen.inputs.schema import Assessment
+from reportgen.workbook.grid import DASH, Grid
 
 SIZING, COSTS, SUMMARY = "Sizing", "Costs by year", "Summary"
 NOISE = Number(1e-9)

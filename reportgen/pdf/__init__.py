@@ -1,0 +1,1 @@
+"""PDF: WeasyPrint, every workaround of it, and the process that lays a report out beside the rest."""

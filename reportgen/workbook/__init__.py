@@ -1,0 +1,1 @@
+"""The workbook: the model as live spreadsheet formulas, for a reviewer to recalculate."""
