@@ -1,0 +1,1 @@
+"""Builds: the pipeline a task runs, one report assembled, batches, change logs and atomic output."""
