@@ -132,13 +132,15 @@ def _done() -> None:
 
 @task
 def schema(c):
-    """Write inputs/schema.json, the JSON schema editors use to autocomplete assessments."""
+    """Write inputs/schema.json, the JSON schema editors use to autocomplete assessments, and
+    inputs/results.schema.json, the results.json contract."""
     from reportgen.inputs.schema_export import schema_json
     from reportgen.build.writer import write_atomic
+    from reportgen.model.contract import results_schema_json
 
-    path = PROJECT.inputs / "schema.json"
-    write_atomic(path, schema_json(_catalogue()))
-    print(f"wrote {path.relative_to(PROJECT.root)}")
+    for name, data in (("schema.json", schema_json(_catalogue())), ("results.schema.json", results_schema_json())):
+        write_atomic(PROJECT.inputs / name, data)
+        print(f"wrote {(PROJECT.inputs / name).relative_to(PROJECT.root)}")
 
 
 @task(help={"args": "extra arguments for pytest, e.g. '-k model -x'"})

@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ("reportgen/model/costs.py", "reportgen/model/uncertainty.py")
 FAST_TESTS = ("tests/test_worked_cases.py", "tests/test_simulation_closed_form.py", "tests/test_calibration.py",
-              "tests/test_identities.py", "tests/test_uncertainty.py", "tests/test_examples.py")
+              "tests/test_identities.py", "tests/test_uncertainty.py", "tests/test_examples.py",
+              "tests/test_simulation_chunks.py")
 EQUIVALENT = Path(__file__).with_name("mutation_equivalent.toml")
 TIMEOUT_SECONDS = 300
 

@@ -86,3 +86,23 @@ def test_there_is_no_import_cycle():
 def test_the_layout_table_in_the_readme_names_every_stage():
     readme = (ROOT / "README.md").read_text()
     assert all(f"`reportgen/{name}/`" in readme for name in MAY_IMPORT)
+
+
+def every_import(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it; `from a import b` counts as a and as a.b."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_weasyprint_and_its_workarounds_are_reached_only_through_the_pdf_stage():
+    """reportgen/pdf/ is the one way to a PDF (render.render_pdf): only it imports WeasyPrint, pydyf or the workarounds."""
+    confined = ("weasyprint", "pydyf", "reportgen.pdf.patches", "reportgen.pdf.workarounds")
+    files = {**MODULES, "tasks": ROOT / "tasks.py"}
+    outside = sorted(f"{name} imports {module}" for name, path in files.items() if stage(name) != "pdf"
+                     for module in every_import(path) if any(module == c or module.startswith(c + ".") for c in confined))
+    assert outside == []

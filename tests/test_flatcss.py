@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportgen.pdf.flatcss import flatten, flattened
+from reportgen.report.theme import load_theme, themes
 
 from .conftest import ROOT
 
@@ -21,8 +22,8 @@ def test_an_unknown_variable_without_fallback_is_left_as_written():
 
 
 def test_every_theme_leaves_no_variable_in_the_pdf_stylesheets():
-    for theme in ("default", "harbor"):
-        sheets = {"theme.css": (ROOT / "templates" / "themes" / theme / "theme.css").read_bytes(),
+    for theme in themes(ROOT / "templates"):
+        sheets = {"theme.css": load_theme(ROOT / "templates", theme).stylesheet.encode(),
                   "report.css": (ROOT / "templates" / "report" / "report.css").read_bytes()}
         flat = b"".join(flattened(sheets).values())
         assert b"var(" not in flat and b"--color" not in flat, theme

@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from reportgen.report.filters import money_short
-from reportgen.report.chart_plan import TORNADO_ROWS, chart_names
-from reportgen.report.charts import Style, draw_charts, input_value, savings_histogram, tornado
+from reportgen.report.chart_plan import CHARTS, TORNADO_ROWS, chart_names
+from reportgen.report.charts import Style, draw, draw_charts, input_value
 from reportgen.report.theme import load_theme
 from reportgen.report.view import range_sentence
 
@@ -34,19 +34,19 @@ def without_spread(results: dict) -> dict:
 
 def test_the_histogram_marks_p10_p50_and_p90_and_is_reproducible(example_results):
     results = example_results["acme"]
-    svg = savings_histogram(results, style(results))
+    svg = draw(CHARTS["savings_histogram"], results, style(results))
     labels = texts(svg)
     spread = results["options"]["confluent_cloud"]["range"]["savings"]
     for key in ("p10", "p50", "p90"):
         assert f"{key.upper()} {money_short(spread[key])}" in labels
-    assert svg == savings_histogram(results, style(results))
+    assert svg == draw(CHARTS["savings_histogram"], results, style(results))
     assert b"Date" not in svg and style(results).options["confluent_cloud"].lower().encode() in svg.lower()
 
 
 def test_the_tornado_lists_the_inputs_that_move_savings_most_in_order(example_results):
     results = example_results["northwind"]
     moving = [row for row in results["sensitivity"] if row["swing"] > 0][:TORNADO_ROWS]
-    labels = [t for t in texts(tornado(results, style(results))) if "(" in t and "–" in t]
+    labels = [t for t in texts(draw(CHARTS["tornado"], results, style(results))) if "(" in t and "–" in t]
     assert labels == [f"{row['label']} ({input_value(row['low'])} – {input_value(row['high'])})" for row in moving]
 
 

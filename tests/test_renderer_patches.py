@@ -1,28 +1,202 @@
-"""What reportgen changes in WeasyPrint 70: chart labels drawn as runs of text (one text object per label, in
-the place per-letter drawing puts it), streams deflated at zlib's default level, a user-agent stylesheet without the
-pseudo-elements no report has, libraries loaded without a search."""
+"""What reportgen changes in WeasyPrint and the libraries under it (reportgen/pdf/workarounds.py): the acme
+report with each workaround off is the same PDF, or the same content or words where the workaround changes
+them by design; each workaround goes in only at the versions it was written for, else the PDF is rendered
+without it and one warning line says so. Then what each one does: chart labels drawn as runs of text (one
+text object per label, in the place per-letter drawing puts it), streams deflated at zlib's default level, a
+user-agent stylesheet without the pseudo-elements no report has, libraries loaded without a search, Pillow
+kept to PNG and JPEG."""
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import pickle
 import re
 import subprocess
 import sys
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from types import SimpleNamespace
 from xml.etree import ElementTree
 
+import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, StreamObject
 
 import reportgen.build.assemble
 from reportgen.build.pipeline import report
+from reportgen.pdf import workarounds
 from reportgen.pdf.render import Site, import_weasyprint, render_pdf
 from reportgen.pdf.patches import is_one_run, report_user_agent_css
+from reportgen.problems import ReportgenError
 from tests.conftest import ROOT, example
 from tests.test_report import tmp_project
 
 WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 LABEL = "Kafka AVAWAY $9,671,501"
+
+
+NAMES = [w.name for w in workarounds.WORKAROUNDS]
+TOUCH_WEASYPRINT = ",".join(w.name for w in workarounds.WORKAROUNDS if "WeasyPrint" in w.written_for)
+RENDER = """
+import json, pickle, sys
+from reportgen.pdf import workarounds
+from reportgen.pdf.render import render_pdf
+document, out, *fakes = sys.argv[1:]
+found, fake = workarounds.installed_version, dict(f.split("=") for f in fakes)
+workarounds.installed_version = lambda library: fake.get(library) or found(library)
+args, options = pickle.loads(open(document, "rb").read())
+open(out, "wb").write(render_pdf(*args, **options))  # which asks which workarounds apply at each of their moments
+print(json.dumps(sorted(workarounds.active())))
+"""
+
+
+@pytest.fixture(scope="module")
+def acme_document(tmp_path_factory):
+    """What the acme report hands render_pdf, pickled for fresh processes."""
+    folder = tmp_path_factory.mktemp("acme-document")
+    documents = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reportgen.build.assemble, "render_pdf",
+                      lambda *args, **options: documents.append((args, options)) or b"%PDF")
+        report(tmp_project(folder / "project", example("acme")), "acme", formats=("pdf",))
+    (folder / "document.pickle").write_bytes(pickle.dumps(documents[0]))
+    return folder / "document.pickle"
+
+
+def _render(document, name: str, switched_off: str, *fakes: str):
+    """The acme PDF's path, the workarounds used and what was printed on stderr, from a fresh process."""
+    out = document.with_name(f"{name}.pdf")
+    run = subprocess.run([sys.executable, "-c", RENDER, str(document), str(out), *fakes], cwd=ROOT,
+                         env={**os.environ, workarounds.SWITCH: switched_off}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out, set(json.loads(run.stdout)), run.stderr
+
+
+@pytest.fixture(scope="module")
+def acme_pdfs(acme_document):
+    """The acme PDF, each from a fresh process: with every workaround ("all"), with each one off (by its name),
+    with a WeasyPrint it was not written for, and with the workarounds that touch WeasyPrint switched off."""
+    runs = {"all": ("",), **{name: (name,) for name in NAMES}, "weasyprint-71": ("", "WeasyPrint=71.0"),
+            "weasyprint-workarounds-off": (TOUCH_WEASYPRINT,)}
+    with ThreadPoolExecutor(os.cpu_count()) as pool:
+        return dict(zip(runs, pool.map(lambda name: _render(acme_document, name, *runs[name]), runs)))
+
+
+def _objects(pdf: bytes) -> dict[int, bytes]:
+    """Every object but the cross-reference stream (it holds byte offsets), each stream decompressed."""
+    reader, objects = PdfReader(io.BytesIO(pdf)), {}
+    for number in range(1, reader.trailer["/Size"]):
+        written, obj = io.BytesIO(), reader.get_object(number)
+        if isinstance(obj, StreamObject):
+            if obj.get("/Type") == "/XRef":
+                continue
+            DictionaryObject({k: v for k, v in obj.items() if k not in ("/Length", "/Filter")}).write_to_stream(written)
+            written.write(obj.get_data())
+        else:
+            obj.write_to_stream(written)
+        objects[number] = written.getvalue()
+    return objects
+
+
+def _page_words(path) -> list[list[tuple[str, float, float, float, float]]]:
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    box = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<'
+    return [[(word, *map(float, edges)) for *edges, word in re.findall(box, page)] for page in html.split("<page ")[1:]]
+
+
+def _same_bytes(ours, theirs) -> None:
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
+def _same_content(ours, theirs) -> None:
+    assert ours.read_bytes() != theirs.read_bytes()  # recompressed by design
+    assert _objects(ours.read_bytes()) == _objects(theirs.read_bytes())
+
+
+def _same_words(ours, theirs) -> None:
+    assert ours.read_bytes() != theirs.read_bytes()  # drawn otherwise by design
+    pages, their_pages = _page_words(ours), _page_words(theirs)
+    assert [[w[0] for w in page] for page in pages] == [[w[0] for w in page] for page in their_pages]
+    moved = max(abs(edge - their_edge) for page, their_page in zip(pages, their_pages)
+                for word, their_word in zip(page, their_page) for edge, their_edge in zip(word[1:], their_word[1:]))
+    assert moved < 1  # points: kerning tightens a label by a fraction of a letter
+
+
+SAME = {"bytes": _same_bytes, "content": _same_content, "words": _same_words}
+
+
+def test_every_way_of_being_the_same_has_its_check():
+    assert set(SAME) == set(workarounds.SAME)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_acme_report_is_the_same_pdf_with_each_workaround_off(acme_pdfs, name):
+    """One case per entry of the list: a workaround added to it is checked here without a word more."""
+    ours, used, _ = acme_pdfs["all"]
+    theirs, used_without, _ = acme_pdfs[name]
+    assert used == set(NAMES) and used_without == set(NAMES) - {name}  # the switch turned it, and only it, off
+    SAME[next(w.same for w in workarounds.WORKAROUNDS if w.name == name)](ours, theirs)
+
+
+def test_on_an_unknown_weasyprint_the_report_renders_without_its_workarounds_and_one_line_says_so(acme_pdfs):
+    unknown, used, warning = acme_pdfs["weasyprint-71"]
+    switched_off, used_switched_off, quiet = acme_pdfs["weasyprint-workarounds-off"]
+    assert unknown.read_bytes() == switched_off.read_bytes()  # rendered, and exactly as without those workarounds
+    assert used == used_switched_off == {"default_deflate_level"}  # pydyf's own is still written for the pydyf found
+    left_out = TOUCH_WEASYPRINT.split(",")
+    assert warning == ("reportgen: the PDF is rendered without the WeasyPrint workarounds written for other versions: "
+                       + "; ".join(f"{name} (WeasyPrint 71.0 found, written for 70)" for name in left_out) + "\n")
+    assert quiet == ""  # switched off is not a warning
+
+
+def test_a_library_at_another_version_leaves_out_only_the_workarounds_that_touch_it(monkeypatch, capsys):
+    found = workarounds.installed_version
+    monkeypatch.setattr(workarounds, "installed_version", lambda library: "12.1.0" if library == "Pillow" else found(library))
+    monkeypatch.delenv(workarounds.SWITCH, raising=False)
+    workarounds.active.cache_clear()
+    try:
+        assert workarounds.active() == set(NAMES) - {"png_and_jpeg_only"}
+        workarounds.active()
+    finally:
+        workarounds.active.cache_clear()
+    assert capsys.readouterr().err == ("reportgen: the PDF is rendered without the WeasyPrint workarounds written for "
+                                       "other versions: png_and_jpeg_only (Pillow 12.1.0 found, written for 13)\n")
+
+
+def test_every_workaround_is_written_for_the_libraries_installed_here():
+    assert workarounds.active() == set(NAMES)
+
+
+def test_a_release_covers_its_patch_versions_only():
+    assert workarounds.fits("70.0", "70") and workarounds.fits("70.2", "70") and workarounds.fits("0.13.0", "0.13")
+    assert not workarounds.fits("700.0", "70") and not workarounds.fits("71.0", "70") and not workarounds.fits("0.1", "0.13")
+
+
+def test_the_switch_takes_all_or_names_and_refuses_a_name_it_does_not_know():
+    assert workarounds.switched_off("") == set()
+    assert workarounds.switched_off("all") == set(NAMES)
+    assert workarounds.switched_off(" png_and_jpeg_only,default_deflate_level ") == {"png_and_jpeg_only",
+                                                                                     "default_deflate_level"}
+    with pytest.raises(ReportgenError, match="png_and_jpg_only, which is no workaround"):
+        workarounds.switched_off("png_and_jpg_only")
+
+
+def test_every_workaround_says_what_it_fixes_and_what_upstream_change_ends_it():
+    for w in workarounds.WORKAROUNDS:
+        assert w.fixes and w.upstream and w.written_for, w.name
+        assert set(w.written_for) <= {"WeasyPrint", "pydyf", "Pillow", "cffi"}, w.name
+    assert len(set(NAMES)) == len(NAMES)
+
+
+def test_a_font_subset_array_is_declared_without_its_length():
+    import_weasyprint()
+    import weasyprint.pdf.fonts
+    ffi = weasyprint.pdf.fonts.ffi
+    gids = ffi.new("hb_codepoint_t[3]", [7, 8, 9])
+    assert list(gids) == [7, 8, 9] and ffi.typeof(gids) is ffi.typeof("hb_codepoint_t[]")
 
 
 def _svg(label_attributes: str) -> bytes:
@@ -120,17 +294,6 @@ def test_the_user_agent_stylesheet_loses_only_the_footnote_and_note_rules_and_ke
     for css in [*(ROOT / "templates").glob("report/*.css"), *(ROOT / "templates").glob("themes/*/theme.css")]:
         # a stylesheet that places footnotes or notes needs the rules back
         assert not re.search(r"float:\s*footnote|::(footnote|note)-|footnote-(display|policy)", css.read_text()), css
-
-
-def test_a_report_is_the_same_pdf_with_weasyprints_own_user_agent_stylesheet(tmp_path, monkeypatch):
-    import weasyprint
-    import weasyprint.html
-    documents = []
-    monkeypatch.setattr(reportgen.build.assemble, "render_pdf", lambda *document: documents.append(document) or b"%PDF")
-    report(tmp_project(tmp_path, example("acme")), "acme", formats=("pdf",))
-    ours = render_pdf(*documents[0])
-    monkeypatch.setattr(weasyprint, "UA_STYLESHEET", weasyprint.html.UA_STYLESHEET)
-    assert render_pdf(*documents[0]) == ours
 
 
 IMPORT = """

@@ -1,8 +1,9 @@
 """One customer's report, assembled in memory: charts, view-model, HTML, PDF and the files they use.
 
 The HTML and the PDF are the same document. Both resolve their links against the customer's
-output folder; the PDF reads them through the allow-list (theme and fallback font files; the
-made-safe logo and this run's charts from memory), and the HTML finds the same files written beside it.
+output folder; the PDF reads them through the allow-list (the report's CSS and fallback font files; the
+theme's stylesheet and files, the made-safe logo and this run's charts from memory), and the HTML finds the
+same files written beside it.
 """
 
 from __future__ import annotations
@@ -14,16 +15,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from reportgen.report import fallback
-from reportgen.catalogue import Catalogue
 from reportgen.report.chart_plan import WIDTH_IN, chart_names, chart_words, height_in
-from reportgen.pdf.flatcss import flattened
 from reportgen.forked import Forked
 from reportgen.inputs.logo import safe_logo
 from reportgen.build.run import Computed, Stages
 from reportgen.project import Project
 from reportgen.problems import ReportgenError
 from reportgen.pdf.render import Site, import_weasyprint, metadata_date, render_html, render_pdf
-from reportgen.model.scenario import catalogue_values, resolve
 from reportgen.report.theme import load_theme
 from reportgen.report.view import build_view
 
@@ -107,11 +105,11 @@ def _drawn(url: str) -> str:
     return url.removesuffix(".svg") + ".drawn.svg"
 
 
-def build_report(project: Project, computed: Computed, catalogue: Catalogue, theme_id: str,
+def build_report(project: Project, computed: Computed, theme_id: str,
                  formats: tuple[str, ...], paper: str, stages: Stages, renderer: Forked | None = None) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
 
-    With a `renderer` (see rendering.rendering_process), the PDF is laid out there while this process
+    With a `renderer` (see reportgen.pdf.process.rendering_process), the PDF is laid out there while this process
     draws the charts and the workbook: one report on a two-core machine takes the longer of the two
     paths, not their sum. A batch has none: its workers already keep every core busy.
     """
@@ -121,8 +119,7 @@ def build_report(project: Project, computed: Computed, catalogue: Catalogue, the
                              f"formats: {', '.join(FORMATS)}; paper: {', '.join(PAPERS)}")
     results, assessment = computed.results, computed.assessment
     theme = load_theme(project.templates, theme_id)
-    resolved = resolve(assessment)
-    values = catalogue_values(resolved, catalogue)
+    resolved, values = computed.resolved, computed.values
     visual = bool({"pdf", "html"} & set(formats))
     renderer = renderer if "pdf" in formats else None
     with contextlib.closing(_draw_outputs(results, assessment, values, theme, formats)) as drawn:
@@ -149,11 +146,12 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
         chart_urls = {name: f"charts/{name}.svg" for name in names}
         view |= {"paper": paper, "iso_date": created.isoformat(),
                  "assets": {"theme_css": "theme/theme.css", "report_css": "style/report.css", "screen_css": "style/screen.css",
-                            "logo_inverse": f"theme/{theme.logo_inverse.relative_to(theme.folder).as_posix()}",
+                            "logo_inverse": f"theme/{theme.logo_inverse}",
                             "charts": chart_urls, "fallback_css": None}}
         compiled = project.cache / "templates"
         html = render_html(project.templates, view, compiled)
-        memory: dict[str, bytes] = {}
+        memory = {f"theme/{rel}": path.read_bytes() for rel, path in theme.files.items()}  # from the theme's lineage
+        memory["theme/theme.css"] = theme.stylesheet.encode("utf-8")
         fonts = fallback.needed(project.templates, theme, html + chart_words(results))
         if logo:
             memory[logo[0]] = logo[1]
@@ -164,18 +162,17 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
     files = Files(memory, chart_urls, drawn, stages)
     site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),
-                mounts={"theme/": theme.folder, "style/": project.templates / "report",
+                mounts={"style/": project.templates / "report",
                         f"{fallback.FOLDER}/": project.templates / fallback.FOLDER},
                 memory=memory)
     name = report_name(results["customer"]["slug"])
     if "pdf" in formats:
-        sheets = [view["assets"]["theme_css"], view["assets"]["fallback_css"], view["assets"]["report_css"]]
-        flat = flattened({url: site.read(site.base + url)[0] for url in sheets if url})
+        sheets = tuple(filter(None, (view["assets"][css] for css in ("theme_css", "fallback_css", "report_css"))))
         frames = {url: chart_frame(Path(_drawn(url)).name, chart, results) for chart, url in chart_urls.items()}
-        document = dataclasses.replace(site, memory={**memory, **flat, **frames})
+        document = dataclasses.replace(site, memory={**memory, **frames})
         attachment = (f"{assessment.customer.slug}.json", computed.input_bytes)
         if renderer is not None:
-            renderer.send((html, document, created, attachment))
+            renderer.send((html, document, created, attachment, sheets))
         files.load()  # while the renderer lays the pages out; without one, its own stage, not part of the PDF's
         charts = {_drawn(url): files[url] for url in chart_urls.values()}
         if renderer is not None:
@@ -184,12 +181,11 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             with stages.stage("pdf"):
                 import_weasyprint()
                 pdf_site = dataclasses.replace(document, memory={**document.memory, **charts})
-                outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment)
+                outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment, stylesheets=sheets)
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
         outputs.update(files)
-        assets = {f"theme/{rel}": path for rel, path in theme.assets().items()}
-        assets.update({f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")})
+        assets = {f"style/{css}": project.templates / "report" / css for css in ("report.css", "screen.css")}
         assets.update({f"{fallback.FOLDER}/{font.path.name}": font.path for font in fonts})
         outputs.update({rel: site.read(site.base + rel)[0] for rel in assets})
     return outputs

@@ -25,6 +25,7 @@ from reportgen.catalogue import Catalogue
 from reportgen.forked import Forked
 from reportgen.problems import ReportgenError
 from reportgen.pdf.process import rendering_process
+from reportgen.report.theme import lineage
 from reportgen.build.writer import json_bytes, write_atomic
 
 MANIFEST_NAME = ".manifest.json"
@@ -77,6 +78,15 @@ def _tree(folder: Path, pattern: str = "*", skip: Path | None = None) -> list[tu
             if p.is_file() and "__pycache__" not in p.parts and not (skip and p.is_relative_to(skip))]
 
 
+def _theme_tree(templates: Path, theme_id: str) -> list[tuple[Path, str]]:
+    """The files of the theme and of every theme it extends: a change to a parent changes the child's reports."""
+    try:
+        folders = [folder for _, folder, _ in lineage(templates, theme_id)]
+    except ReportgenError:  # each report fails with the theme's own error
+        return []
+    return [(path, f"{folder.name}/{name}") for folder in folders for path, name in _tree(folder)]
+
+
 def entry_digest(catalogue: Catalogue, key: str) -> str | None:
     entry = catalogue.entries.get(key)
     if entry is None:
@@ -106,8 +116,7 @@ class Environment:
     @classmethod
     def of(cls, project_root: Path, settings: Settings, digests: FileDigests) -> "Environment":
         templates = project_root / "templates"
-        themes = templates / "themes"
-        files = _tree(templates, skip=themes) + _tree(themes / settings.theme)
+        files = _tree(templates, skip=templates / "themes") + _theme_tree(templates, settings.theme)
         code = digests.combined(_tree(PACKAGE_DIR, "*.py"))
         return cls(templates_sha256=digests.combined(files), tool=f"{__version__}+{code[:16]}")
 

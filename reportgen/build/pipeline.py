@@ -46,7 +46,7 @@ def compute_assessment(assessment: Assessment, input_bytes: bytes, catalogue: Ca
     evaluation = evaluate(resolved, values)
     generated = {"inputs_sha256": hashlib.sha256(input_bytes).hexdigest(), "catalogue_sha256": catalogue.sha256}
     results = build_results(resolved, evaluation, values, generated, analyse(assessment, catalogue))
-    return Computed(assessment, results, input_bytes)
+    return Computed(assessment, resolved, values, results, input_bytes)
 
 
 def write_results(project: Project, computed: Computed) -> Path:
@@ -129,7 +129,7 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
             with stages.stage("compute"):
                 computed = compute_assessment(assessment, path.read_bytes(), catalogue)
                 computed.results["changes"] = changes_since_previous(project, computed)
-            outputs = build_report(project, computed, catalogue, theme_id, formats, paper, stages, renderer)
+            outputs = build_report(project, computed, theme_id, formats, paper, stages, renderer)
             outputs["results.json"] = json_bytes(computed.results)
             outputs["inputs.json"] = computed.input_bytes
             with stages.stage("write"):

@@ -7,13 +7,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from reportgen.catalogue import Values
 from reportgen.inputs.schema import Assessment
 
 
 @dataclass(frozen=True)
 class Computed:
-    """A validated assessment, its results (the contract of results.json) and the bytes it was read from."""
+    """One customer computed: the assessment as read, the scenario and catalogue values the figures were
+    computed from, the results (the contract of results.json) and the bytes the assessment was read from.
+
+    Later stages take the scenario and values from here rather than resolving them again.
+    """
     assessment: Assessment
+    resolved: Assessment
+    values: Values
     results: dict
     input_bytes: bytes
 

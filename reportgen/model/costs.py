@@ -2,7 +2,9 @@
 
 Every formula works on plain floats and on numpy arrays alike (one element per simulated
 trial), so the deterministic run and the Monte Carlo run share this one implementation.
-Sizing labels (the binding constraint) and warnings are only produced for scalar runs.
+Sizing labels (the binding constraint) and warnings are only produced for scalar runs, and a
+run without `detail` (the simulation's) keeps no per-cluster sizing, whose arrays per trial would
+outweigh everything else it holds, and compares the options by savings and ROI alone.
 """
 
 from __future__ import annotations
@@ -118,8 +120,8 @@ def _zeros(parts) -> dict:
 class Model:
     """The computation for one resolved assessment (ranged inputs already replaced by values)."""
 
-    def __init__(self, a: Assessment, v: Values):
-        self.a, self.v = a, v
+    def __init__(self, a: Assessment, v: Values, detail: bool = True):
+        self.a, self.v, self.detail = a, v, detail
         org = a.organization
         self.current = a.assessment.current_option
         self.horizon = a.assessment.horizon_years
@@ -338,7 +340,8 @@ class Model:
                         infra[part] = infra[part] + cluster_infra[part]
                     for part in SERVICE_PARTS:
                         service[part] = service[part] + cluster_service[part]
-                    sizing.append(cluster_sizing)
+                    if self.detail:
+                        sizing.append(cluster_sizing)
                 detail: dict = {}
                 years.append({"year": year, "infrastructure": infra, "service_charges": service,
                               "people": self.people(option_id, year, detail), "people_detail": detail})
@@ -388,12 +391,13 @@ def payback_months(net_savings_by_year: list, migration, months_per_year: int = 
     return result[()] if result.ndim == 0 else result
 
 
-def compare(option: dict, current: dict, migration, discount_rate, is_current: bool) -> dict:
+def compare(option: dict, current: dict, migration, discount_rate, is_current: bool, detail: bool = True) -> dict:
     """Savings, ROI, NPV and payback of one option against the current one (docs/model.md section 9).
 
     The current option against itself has no reductions and no costs: savings 0, ROI and payback n/a.
     An option that loses money over the horizon has no payback, even if its first year covers the
-    migration (docs/model.md section 9).
+    migration (docs/model.md section 9). Without `detail`, only the savings, their share and ROI:
+    what the simulation's ranges are made of.
     """
     years, current_years = option["years"], current["years"]
     sums = {c: sum(_total(y[c]) for y in years) for c in CATEGORIES}
@@ -410,6 +414,10 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
     benefits = sum(reductions.values())
     costs = 0.0 if is_current else sums["service_charges"] + migration
     savings = benefits - costs
+    savings_pct = ratio(savings, current_tco)
+    roi = np.nan if is_current else ratio(savings, costs)
+    if not detail:
+        return {"savings": savings, "savings_pct": savings_pct, "roi": roi}
     hard = lambda y: _total(y["infrastructure"]) + _total(y["service_charges"]) + _total(y["people"])
     discount = [(1 + discount_rate) ** -y["year"] for y in years]
     net_by_year = [hard(cy) - hard(y) for cy, y in zip(current_years, years)]
@@ -426,8 +434,8 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
         "benefits": benefits,
         "costs": costs,
         "savings": savings,
-        "savings_pct": ratio(savings, current_tco),
-        "roi": np.nan if is_current else ratio(savings, costs),
+        "savings_pct": savings_pct,
+        "roi": roi,
         "npv": npv,
         "npv_risk_adjusted": npv + sum(r * d for r, d in zip(risk_reduction_by_year, discount)),
         "net_savings_by_year": net_by_year,
@@ -436,9 +444,10 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
     }
 
 
-def evaluate(a: Assessment, v: Values) -> dict:
-    """Every option of the assessment, computed and compared with the current one."""
-    model = Model(a, v)
+def evaluate(a: Assessment, v: Values, detail: bool = True) -> dict:
+    """Every option of the assessment, computed and compared with the current one; without `detail`,
+    no option carries its per-cluster sizing, and its comparison only its savings, their share and ROI."""
+    model = Model(a, v, detail)
     with np.errstate(all="raise", under="ignore"):
         computed = {o: model.option_years(o) for o in a.assessment.options}
         current = computed[model.current]
@@ -449,7 +458,7 @@ def evaluate(a: Assessment, v: Values) -> dict:
             with model.v.tracking() as migration_keys:
                 migration = model.migration(option_id, current_year_1)
             option["hard_keys"] |= migration_keys
-            comparison = compare(option, current, migration, model.discount_rate, is_current)
+            comparison = compare(option, current, migration, model.discount_rate, is_current, detail)
             months = model.months_to_production(option_id)
             months_saved = model.months_to_production(model.current) - months
             options[option_id] = {**option, **comparison, "time_to_value": {

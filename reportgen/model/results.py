@@ -1,16 +1,11 @@
 """The results contract (docs/model.md section 10): the machine-readable twin of the report.
 
 Turns the model's output into plain JSON values (floats, None for an undefined metric), adds
-year 0, and checks that every figure is finite.
+year 0, checks that every figure is finite, and passes the whole through the typed contract
+(`contract.Results`), so that a key missing, misnamed or added fails here rather than in a template.
 
-Ranges (docs/model.md section 9, from `uncertainty.analyse`):
-- `options.<id>.range`: `trials`; `savings`, `savings_pct` and `roi`, each `{"p10", "p50", "p90"}`
-  (ROI percentiles leave out trials where it is undefined; all None when it never is defined);
-  `probability_of_savings`, the share of trials with savings above 0. The proposed option's range
-  also holds `histogram`: `{"edges": [41 amounts], "counts": [40 trial counts]}` of its savings.
-- `sensitivity`: for the proposed option, one entry per ranged input, largest `swing` first:
-  `input` (its JSON path, e.g. `clusters[0].ingress_mbps`), `label`, `low`, `high`,
-  `savings_at_low`, `savings_at_high` (the rest at likely) and `swing` = |at high - at low|.
+The keys, their order and their meaning are `contract.py`'s; the ranges and the sensitivity
+come from `uncertainty.analyse` (docs/model.md section 9).
 """
 
 from __future__ import annotations
@@ -21,12 +16,11 @@ import numpy as np
 
 from reportgen import __version__
 from reportgen.catalogue import Values
+from reportgen.model.contract import RESULTS_VERSION, validated
 from reportgen.model.costs import CATEGORIES, HARD_CATEGORIES
 from reportgen.problems import ReportgenError
 from reportgen.inputs.schema import Assessment
 from reportgen.model.uncertainty import Uncertainty
-
-RESULTS_VERSION = "1.0"
 
 
 def plain(value, where: str = "results"):
@@ -110,7 +104,7 @@ def build_results(assessment: Assessment, evaluation: dict, values: Values, gene
         "sensitivity": uncertainty.sensitivity,
         "catalogue_used": catalogue_used(values),
     }
-    return plain(results)
+    return validated(plain(results))
 
 
 def catalogue_used(values: Values) -> dict[str, dict]:

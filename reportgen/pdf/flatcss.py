@@ -1,9 +1,5 @@
-"""The PDF's stylesheets with the theme's custom properties written in place.
-
-A custom property on :root is inherited by every element, and WeasyPrint carries and resolves them
-element by element: about 7 % of the PDF's time for the report's 26 tokens. The PDF therefore gets
-the same stylesheets with each `var()` replaced by its value (the pages come out pixel-identical);
-the HTML keeps the variables, which browsers resolve for free.
+"""The PDF's stylesheets with the theme's custom properties written in place (workarounds.py says why: the
+flat_css_variables workaround); the HTML keeps the variables, which browsers resolve for free.
 """
 
 from __future__ import annotations

@@ -1,42 +1,47 @@
-"""Costs WeasyPrint 70 pays for nothing on reportgen's documents, removed without changing a drawn glyph.
+"""The code of each workaround that workarounds.WORKAROUNDS lists, which says why each is there.
 
-- **SVG text letter by letter.** WeasyPrint draws every SVG <text> one letter at a time: a Pango
-  layout and a text object per letter, so the charts' letters cost a large share of the PDF's
-  time and lose the font's kerning. Per-letter layout is only needed when letters carry their own
-  positions (several x or y values, dx, dy, rotate, letter-spacing or textLength). Chart labels
-  never do; for them, WeasyPrint's own text drawer is handed the label as a single "letter", so it
-  shapes, measures and draws it once.
-- **A C type per font size.** Subsetting a font asks cffi for an array type such as
-  `hb_codepoint_t[412]`; each new length is parsed by pycparser (its parser built on first use),
-  and lengths differ per font and per customer. An array sized by its
-  initial values is the same array, and `hb_codepoint_t[]` is parsed once.
-- **The slowest compression.** pydyf deflates every stream at zlib's level 9; zlib's default level 6
-  is much faster for a slightly larger PDF with the same content (bench/bench_report.py measures it).
-- **Styles for pseudo-elements no report has.** The user-agent stylesheet styles five footnote and note
-  pseudo-elements and a list marker on every element, so each of a report's elements gets six
-  pseudo-element styles computed; the report has no footnotes or notes, and only list items have
-  markers. Its stylesheet leaves those rules out and gives markers to list items only: the same bytes,
-  sooner.
-- **Every decoder Pillow has, on the clock.** WeasyPrint asks Pillow first for every chart (SVG's
-  <image> asks for any image type), and Pillow, asked for any format, imports its fifty format plugins
-  at its first miss, in the middle of painting, and offers what it is given to every decoder.
-  WeasyPrint's Pillow opens only PNG and JPEG, the raster types the allow-list serves (a logo arrives
-  re-encoded as PNG, see logo.py).
-
-All are installed only for the WeasyPrint version they were written against (pinned in pyproject.toml).
+Each install function is called by workarounds.py at its moment, and only when the workaround applies:
+an "import" one is given the import of WeasyPrint to run, a "loaded" one patches WeasyPrint's modules once,
+and a "render" one is a context around one render that gives the site to render from.
 """
 
 from __future__ import annotations
 
+import ctypes.util
+import dataclasses
+import io
 import re
+import tempfile
 import zlib
+from collections import ChainMap
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from types import SimpleNamespace
 
-SUPPORTED = "70."
+from reportgen.pdf.flatcss import flattened
+
 UNUSED_UA_RULES = re.compile(r"^::(footnote|note)-[\w-]+ \{.*\}$\n", re.M)
 PER_LETTER = ("dx", "dy", "rotate", "textLength")
 SIZED_ARRAY = re.compile(r"(\w+)\[\d+\]")
-RASTER_FORMATS = ("PNG", "JPEG")
+RASTER_FORMATS = ("PNG", "JPEG")  # what the allow-list serves: a logo arrives re-encoded as PNG (see inputs/logo.py)
+
+
+def libraries_by_linux_name(import_weasyprint: Callable[[], object]) -> None:
+    """Run `import_weasyprint` with ctypes' library search off; again with it, if a library was not found.
+
+    Each of WeasyPrint's lists of a library's names holds the Linux name ('libpango-1.0.so.0'), which the
+    dynamic loader opens itself; the search is what a system without those names needs.
+    """
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with redirect_stdout(io.StringIO()):  # WeasyPrint prints its advice when a library is missing
+            import_weasyprint()
+    except OSError:
+        ctypes.util.find_library = find_library
+        import_weasyprint()
+    finally:
+        ctypes.util.find_library = find_library
 
 
 class _Run(str):
@@ -56,6 +61,20 @@ def is_one_run(node) -> bool:
     return (bool(node.text) and _single(attributes.get("x")) and _single(attributes.get("y"))
             and not any(name in attributes for name in PER_LETTER)
             and node.get("letter-spacing") in (None, "0", "normal"))
+
+
+def chart_labels_as_runs() -> None:
+    """SVG text that is one run goes to WeasyPrint's per-letter drawer as a single "letter"."""
+    import weasyprint.svg as svg
+    per_letter = svg.text
+
+    def text(drawing, node, font_size):
+        if is_one_run(node):
+            node._etree_node.text = _Run(node.text)
+        per_letter(drawing, node, font_size)
+
+    svg.text = text  # the anchor handling compares a node's drawer with this name
+    svg.TAGS.update({tag: text for tag, drawer in svg.TAGS.items() if drawer is per_letter})
 
 
 class _Wrapped:
@@ -78,11 +97,9 @@ class _UnsizedArrays(_Wrapped):
         return self._wrapped.new(cdecl, init)
 
 
-class _RasterOnly(_Wrapped):
-    """WeasyPrint's handle on Pillow, but an image is opened as PNG or JPEG or not at all."""
-
-    def open(self, fp, mode="r", formats=None):
-        return self._wrapped.open(fp, mode, formats=RASTER_FORMATS)
+def unsized_font_arrays() -> None:
+    import weasyprint.pdf.fonts as pdf_fonts
+    pdf_fonts.ffi = _UnsizedArrays(pdf_fonts.ffi)
 
 
 def _default_level(level: int = zlib.Z_DEFAULT_COMPRESSION):
@@ -90,32 +107,49 @@ def _default_level(level: int = zlib.Z_DEFAULT_COMPRESSION):
     return zlib.compressobj()
 
 
+def default_deflate_level() -> None:
+    import pydyf
+    pydyf.zlib = SimpleNamespace(compress=zlib.compress, compressobj=_default_level)
+
+
 def report_user_agent_css(css: str) -> str:
     """WeasyPrint's user-agent stylesheet less the footnote and note rules, with markers for list items only."""
     return UNUSED_UA_RULES.sub("", css).replace("\n::marker {", "\nli::marker {")
 
 
-def install() -> None:
-    """Install the patches once; another WeasyPrint version is left as it is."""
-    import pydyf
+def lean_user_agent_css() -> None:
     import weasyprint
-    import weasyprint.draw.text as draw_text
     import weasyprint.html as html
-    import weasyprint.images as images
-    import weasyprint.pdf.fonts as pdf_fonts
-    import weasyprint.svg as svg
-    if not weasyprint.__version__.startswith(SUPPORTED) or isinstance(pdf_fonts.ffi, _UnsizedArrays):
-        return
-    pdf_fonts.ffi = _UnsizedArrays(pdf_fonts.ffi)
     weasyprint.UA_STYLESHEET = weasyprint.CSS(string=report_user_agent_css(html.UA), counter_style=html.UA_COUNTER_STYLE)
+
+
+class _RasterOnly(_Wrapped):
+    """WeasyPrint's handle on Pillow, but an image is opened as PNG or JPEG or not at all."""
+
+    def open(self, fp, mode="r", formats=None):
+        return self._wrapped.open(fp, mode, formats=RASTER_FORMATS)
+
+
+def png_and_jpeg_only() -> None:
+    import weasyprint.draw.text as draw_text
+    import weasyprint.images as images
     images.Image = draw_text.Image = _RasterOnly(images.Image)
-    pydyf.zlib = SimpleNamespace(compress=zlib.compress, compressobj=_default_level)
-    per_letter = svg.text
 
-    def text(drawing, node, font_size):
-        if is_one_run(node):
-            node._etree_node.text = _Run(node.text)
-        per_letter(drawing, node, font_size)
 
-    svg.text = text  # the anchor handling compares a node's drawer with this name
-    svg.TAGS.update({tag: text for tag, drawer in svg.TAGS.items() if drawer is per_letter})
+@contextmanager
+def flat_css_variables(site, stylesheets: Sequence[str]) -> Iterator:
+    """The site with `stylesheets` (URLs under its base, in cascade order) served with their custom
+    properties written in place (flatcss.py); the rest of its memory stays live (charts arrive late)."""
+    flat = flattened({url: site.read(site.base + url)[0] for url in stylesheets})
+    yield dataclasses.replace(site, memory=ChainMap(flat, site.memory))
+
+
+@contextmanager
+def font_copies_removed(site, stylesheets: Sequence[str]) -> Iterator:
+    """WeasyPrint's temporary folders of the document's fonts made in one of ours, removed when the render ends."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-render-") as scratch:
+        system_folder, tempfile.tempdir = tempfile.tempdir, scratch
+        try:
+            yield site
+        finally:
+            tempfile.tempdir = system_folder

@@ -8,14 +8,11 @@ its logger collects every warning and error and the render fails with them.
 
 from __future__ import annotations
 
-import ctypes.util
-import io
+import importlib
 import logging
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -24,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 
-from reportgen.pdf import patches
+from reportgen.pdf import workarounds
 from reportgen.report import filters
 from reportgen.problems import ReportgenError
 
@@ -122,17 +119,20 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple[str, bytes],
-               before_painting: Callable[[], object] = lambda: None) -> bytes:
-    """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal.
+               before_painting: Callable[[], object] = lambda: None, stylesheets: Sequence[str] = ()) -> bytes:
+    """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal. This is reportgen's
+    one way to a PDF: WeasyPrint is used here, with the workarounds of workarounds.py.
 
-    `before_painting` runs once the pages are laid out, before they are drawn: a report waits there
-    for charts still being drawn, so that their errors come as they are, not as images that failed.
+    `stylesheets` are the document's stylesheets (URLs under the site's base) in cascade order, which the
+    PDF gets with their custom properties written in place. `before_painting` runs once the pages are laid
+    out, before they are drawn: a report waits there for charts still being drawn, so that their errors
+    come as they are, not as images that failed.
     """
     def finish(document, fetcher) -> bytes:
         before_painting()
         return _write_pdf(document, fetcher, site, metadata_date, attachment)
 
-    return render_document(html, site, finish)
+    return render_document(html, site, finish, stylesheets)
 
 
 def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:
@@ -145,32 +145,20 @@ def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachmen
 
 
 def import_weasyprint() -> None:
-    """Import WeasyPrint, its libraries loaded by their Linux names without a search.
-
-    WeasyPrint 70 tries each library under several names, the Windows and macOS ones first, and cffi
-    hands every name that is not a file to ctypes' find_library, which runs ldconfig and a compiler:
-    fifteen processes, a twentieth of a second or more. Each list also holds the Linux name
-    ('libpango-1.0.so.0'), which the dynamic loader opens itself, so the search is skipped while
-    WeasyPrint loads; on a system without those names the import is tried again with the search.
-    Then the patches of patches.py go in.
-    """
+    """Import WeasyPrint, with the workarounds of its import and of its modules (workarounds.py)."""
     if "weasyprint" not in sys.modules:
-        find_library = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None
-        try:
-            with redirect_stdout(io.StringIO()):  # WeasyPrint prints its advice when a library is missing
-                import weasyprint  # noqa: F401
-        except OSError:
-            ctypes.util.find_library = find_library
-            import weasyprint  # noqa: F401
-        finally:
-            ctypes.util.find_library = find_library
-    patches.install()
+        workarounds.import_weasyprint(lambda: importlib.import_module("weasyprint"))
+    workarounds.patch_weasyprint()
 
 
-def render_document(html: str, site: Site, finish=lambda document, fetcher: document):
+def render_document(html: str, site: Site, finish=lambda document, fetcher: document, stylesheets: Sequence[str] = ()):
     """Lay out `html` (a WeasyPrint Document) and apply `finish` to it, under the allow-list and the log check."""
     import_weasyprint()
+    with workarounds.rendering(site, stylesheets) as rendered:
+        return _render_document(html, rendered, finish)
+
+
+def _render_document(html: str, site: Site, finish):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -191,9 +179,8 @@ def render_document(html: str, site: Site, finish=lambda document, fetcher: docu
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        with _font_copies_removed_after():
-            document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=FontConfiguration())
-            finished = finish(document, fetcher)
+        document = HTML(string=html, base_url=site.base, url_fetcher=fetcher).render(font_config=FontConfiguration())
+        finished = finish(document, fetcher)
     except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
         refused = refused or [f"a resource could not be loaded: {exc}"]
     finally:
@@ -201,19 +188,6 @@ def render_document(html: str, site: Site, finish=lambda document, fetcher: docu
     if refused or handler.messages:  # a refusal inside an SVG is only logged: name the refusal first
         raise ReportgenError("the PDF renderer reported problems:\n  " + "\n  ".join(dict.fromkeys(refused + handler.messages)))
     return finished
-
-
-@contextmanager
-def _font_copies_removed_after() -> Iterator[None]:
-    """WeasyPrint copies the document's fonts into a temporary folder that only its font configuration's
-    finaliser removes; that object sits in reference cycles, so the folder outlived collector-free runs
-    and crashed ones. Its temporary folders go in one of ours, removed as soon as the document is done."""
-    with tempfile.TemporaryDirectory(prefix="reportgen-render-") as scratch:
-        system_folder, tempfile.tempdir = tempfile.tempdir, scratch
-        try:
-            yield
-        finally:
-            tempfile.tempdir = system_folder
 
 
 def metadata_date(assessment_date: str) -> datetime:

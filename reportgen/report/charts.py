@@ -1,19 +1,21 @@
-"""The report's charts: one function per chart, each returning SVG bytes with real text.
+"""The report's charts drawn: one function per chart, drawing on axes of the chart's planned size, made SVG with real text.
 
 Charts use the theme's fonts (registered from the theme's own files; a missing font is an
 error, never a silent fallback) and palette, one colour per option in assessment order. The
-SVG is deterministic: fixed hash salt, no date, text kept as text. Adding a chart is one entry
-in CHARTS and its name in chart_plan (which decides, without matplotlib, which charts a report has).
+SVG is deterministic: fixed hash salt, no date, text kept as text. Which charts a report has, their
+sizes and words are their records in chart_plan.CHARTS (read without matplotlib); each record names
+its function here, and a record whose function is missing stops this module from loading.
 """
 
 from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -21,9 +23,9 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from reportgen.report import fallback, filters
-from reportgen.report.chart_plan import (CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, WIDTH_IN, chart_names, chart_words,
-                         compared_options, current_cost_rows, height_in, simulated_savings, tornado_rows)
+from reportgen.report import chart_plan, fallback, filters
+from reportgen.report.chart_plan import (CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, WIDTH_IN, Chart, chart_words,
+                                         compared_options, current_cost_rows, simulated_savings, tornado_rows)
 from reportgen.problems import ReportgenError
 from reportgen.report.theme import FontFile, Theme, option_colours
 
@@ -172,123 +174,107 @@ def _names(results: dict, ids: list[str]) -> list[str]:
     return [results["options"][o]["short_name"] for o in ids]
 
 
-def savings_by_option(results: dict, style: Style) -> bytes:
+def savings_by_option(results: dict, style: Style, ax: Axes) -> None:
     """Horizontal bars: hard-cost savings of each option against the current one over the horizon."""
     ids = compared_options(results)
     savings = [results["options"][o]["savings"] for o in ids]
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("savings_by_option", results))
-        ax = figure.add_subplot()
-        y = list(range(len(ids)))[::-1]
-        ax.barh(y, savings, color=[style.options[o] for o in ids], height=0.62)
-        ax.axvline(0, color=style.muted, linewidth=0.8)
-        labels = [n + ("" if results["options"][o]["feasible"] else " (infeasible)") for n, o in zip(_names(results, ids), ids)]
-        ax.set_yticks(y, labels)
-        span = max(abs(s) for s in savings) or 1
-        for yi, value in zip(y, savings):
-            ax.annotate(style.money(value), (value, yi), xytext=(4 if value >= 0 else -4, 0),
-                        textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
-                        fontsize=8, color=style.text, fontweight="bold")
-        ax.set_xlim(min(0, min(savings)) - 0.22 * span, max(0, max(savings)) + 0.22 * span)
-        style.money_axis(ax.xaxis)
-        style.grid(ax, "x")
-        ax.spines["bottom"].set_visible(False)
-        return style.svg(figure)
+    y = list(range(len(ids)))[::-1]
+    ax.barh(y, savings, color=[style.options[o] for o in ids], height=0.62)
+    ax.axvline(0, color=style.muted, linewidth=0.8)
+    labels = [n + ("" if results["options"][o]["feasible"] else " (infeasible)") for n, o in zip(_names(results, ids), ids)]
+    ax.set_yticks(y, labels)
+    span = max(abs(s) for s in savings) or 1
+    for yi, value in zip(y, savings):
+        ax.annotate(style.money(value), (value, yi), xytext=(4 if value >= 0 else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
+                    fontsize=8, color=style.text, fontweight="bold")
+    ax.set_xlim(min(0, min(savings)) - 0.22 * span, max(0, max(savings)) + 0.22 * span)
+    style.money_axis(ax.xaxis)
+    style.grid(ax, "x")
+    ax.spines["bottom"].set_visible(False)
 
 
-def current_cost(results: dict, style: Style) -> bytes:
+def current_cost(results: dict, style: Style, ax: Axes) -> None:
     """Horizontal bars: the current option's year-1 cost by part, coloured by category."""
     rows = current_cost_rows(results)
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("current_cost", results))
-        ax = figure.add_subplot()
-        y = list(range(len(rows)))[::-1]
-        ax.barh(y, [r[2] for r in rows], color=[style.categories[r[0]] for r in rows], height=0.66)
-        ax.set_yticks(y, [PART_LABELS[r[1]] for r in rows])
-        top = max(r[2] for r in rows)
-        for yi, (_, _, value) in zip(y, rows):
-            ax.annotate(style.money(value), (value, yi), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=7.5, color=style.text)
-        ax.set_xlim(0, top * 1.15)
-        style.money_axis(ax.xaxis)
-        style.grid(ax, "x")
-        shown = list(dict.fromkeys(r[0] for r in rows))
-        handles = [matplotlib.patches.Patch(color=style.categories[c], label=CATEGORY_LABELS[c]) for c in shown]
-        ax.legend(handles=handles, loc="lower right")
-        return style.svg(figure)
+    y = list(range(len(rows)))[::-1]
+    ax.barh(y, [r[2] for r in rows], color=[style.categories[r[0]] for r in rows], height=0.66)
+    ax.set_yticks(y, [PART_LABELS[r[1]] for r in rows])
+    top = max(r[2] for r in rows)
+    for yi, (_, _, value) in zip(y, rows):
+        ax.annotate(style.money(value), (value, yi), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=7.5, color=style.text)
+    ax.set_xlim(0, top * 1.15)
+    style.money_axis(ax.xaxis)
+    style.grid(ax, "x")
+    shown = list(dict.fromkeys(r[0] for r in rows))
+    handles = [matplotlib.patches.Patch(color=style.categories[c], label=CATEGORY_LABELS[c]) for c in shown]
+    ax.legend(handles=handles, loc="lower right")
 
 
-def tco_by_option(results: dict, style: Style) -> bytes:
+def tco_by_option(results: dict, style: Style, ax: Axes) -> None:
     """Stacked bars: each option's hard TCO over the horizon by category, risk shown apart."""
     ids = results["option_order"]
     stack = ("migration", "infrastructure", "service_charges", "people")
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("tco_by_option", results))
-        ax = figure.add_subplot()
-        x = range(len(ids))
-        bottom = [0.0] * len(ids)
-        for category in stack:
-            heights = [results["options"][o]["migration"] if category == "migration"
-                       else results["options"][o]["totals"][category] for o in ids]
-            bars = ax.bar(x, heights, bottom=bottom, width=0.58, color=style.categories[category],
-                          label=CATEGORY_LABELS[category])
-            for bar, o in zip(bars, ids):
-                if not results["options"][o]["feasible"]:
-                    bar.set_hatch("////")
-                    bar.set_edgecolor("#FFFFFF")
-                    bar.set_linewidth(0)
-            bottom = [b + h for b, h in zip(bottom, heights)]
-        for xi, o in zip(x, ids):
-            total = results["options"][o]["tco_hard"]
-            ax.annotate(style.money(total), (xi, total), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=8, fontweight="bold", color=style.text)
-            ax.plot([xi - 0.29, xi + 0.29], [0, 0], color=style.options[o], linewidth=3, solid_capstyle="butt",
-                    transform=ax.get_xaxis_transform(), clip_on=False)
-        labels = [n + ("\n(current)" if o == results["current_option"] else "\n(infeasible)"
-                       if not results["options"][o]["feasible"] else "") for n, o in zip(_names(results, ids), ids)]
-        ax.set_xticks(list(x), labels)
-        ax.set_ylim(0, max(bottom) * 1.12)
-        style.money_axis(ax.yaxis)
-        style.grid(ax)
-        ax.legend(loc="upper center", ncols=len(stack), bbox_to_anchor=(0.5, 1.1))
-        return style.svg(figure)
+    x = range(len(ids))
+    bottom = [0.0] * len(ids)
+    for category in stack:
+        heights = [results["options"][o]["migration"] if category == "migration"
+                   else results["options"][o]["totals"][category] for o in ids]
+        bars = ax.bar(x, heights, bottom=bottom, width=0.58, color=style.categories[category],
+                      label=CATEGORY_LABELS[category])
+        for bar, o in zip(bars, ids):
+            if not results["options"][o]["feasible"]:
+                bar.set_hatch("////")
+                bar.set_edgecolor("#FFFFFF")
+                bar.set_linewidth(0)
+        bottom = [b + h for b, h in zip(bottom, heights)]
+    for xi, o in zip(x, ids):
+        total = results["options"][o]["tco_hard"]
+        ax.annotate(style.money(total), (xi, total), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, fontweight="bold", color=style.text)
+        ax.plot([xi - 0.29, xi + 0.29], [0, 0], color=style.options[o], linewidth=3, solid_capstyle="butt",
+                transform=ax.get_xaxis_transform(), clip_on=False)
+    labels = [n + ("\n(current)" if o == results["current_option"] else "\n(infeasible)"
+                   if not results["options"][o]["feasible"] else "") for n, o in zip(_names(results, ids), ids)]
+    ax.set_xticks(list(x), labels)
+    ax.set_ylim(0, max(bottom) * 1.12)
+    style.money_axis(ax.yaxis)
+    style.grid(ax)
+    ax.legend(loc="upper center", ncols=len(stack), bbox_to_anchor=(0.5, 1.1))
 
 
-def cumulative_cost(results: dict, style: Style) -> bytes:
+def cumulative_cost(results: dict, style: Style, ax: Axes) -> None:
     """Lines: each option's cumulative hard cost from year 0 (migration) to the end of the horizon."""
     ids = results["option_order"]
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("cumulative_cost", results))
-        ax = figure.add_subplot()
-        ends = []
-        for o in ids:
-            option = results["options"][o]
-            running, points = 0.0, []
-            for row in option["years"]:
-                running += row["hard_total"]
-                points.append(running)
-            current = o == results["current_option"]
-            ax.plot([r["year"] for r in option["years"]], points, color=style.options[o], linewidth=2.2 if current else 1.8,
-                    linestyle=(0, (4, 2)) if not option["feasible"] else "-", marker="o", markersize=3)
-            ends.append((points[-1], option["short_name"], style.options[o]))
-        horizon = results["horizon_years"]
-        ends.sort()
-        gap = ends[-1][0] * 0.065  # about one label's height on this axis, which starts at zero
-        placed: list[float] = []
-        for value, name, colour in ends:
-            y = max(value, placed[-1] + gap) if placed else value
-            placed.append(y)
-            ax.annotate(name, (horizon, value), xytext=(horizon + 0.08, y), textcoords="data", va="center",
-                        fontsize=8, color=colour, fontweight="bold")
-        ax.set_xlim(-0.1, horizon + 0.9)
-        ax.set_xticks(range(horizon + 1), ["Year 0\n(migration)"] + [f"Year {y}" for y in range(1, horizon + 1)])
-        ax.set_ylim(0, None)
-        style.money_axis(ax.yaxis)
-        style.grid(ax)
-        return style.svg(figure)
+    ends = []
+    for o in ids:
+        option = results["options"][o]
+        running, points = 0.0, []
+        for row in option["years"]:
+            running += row["hard_total"]
+            points.append(running)
+        current = o == results["current_option"]
+        ax.plot([r["year"] for r in option["years"]], points, color=style.options[o], linewidth=2.2 if current else 1.8,
+                linestyle=(0, (4, 2)) if not option["feasible"] else "-", marker="o", markersize=3)
+        ends.append((points[-1], option["short_name"], style.options[o]))
+    horizon = results["horizon_years"]
+    ends.sort()
+    gap = ends[-1][0] * 0.065  # about one label's height on this axis, which starts at zero
+    placed: list[float] = []
+    for value, name, colour in ends:
+        y = max(value, placed[-1] + gap) if placed else value
+        placed.append(y)
+        ax.annotate(name, (horizon, value), xytext=(horizon + 0.08, y), textcoords="data", va="center",
+                    fontsize=8, color=colour, fontweight="bold")
+    ax.set_xlim(-0.1, horizon + 0.9)
+    ax.set_xticks(range(horizon + 1), ["Year 0\n(migration)"] + [f"Year {y}" for y in range(1, horizon + 1)])
+    ax.set_ylim(0, None)
+    style.money_axis(ax.yaxis)
+    style.grid(ax)
 
 
-def roi_waterfall(results: dict, style: Style) -> bytes:
+def roi_waterfall(results: dict, style: Style, ax: Axes) -> None:
     """Waterfall for the proposed option: gross reductions up, its costs down, net savings at the end."""
     option = results["options"][results["proposed_option"]]
     steps = [(REDUCTION_LABELS[k], v) for k, v in option["reductions"].items() if v]
@@ -296,49 +282,41 @@ def roi_waterfall(results: dict, style: Style) -> bytes:
     steps = [(label, value) for label, value in steps if value]
     colours = {"up": style.categories["infrastructure"], "down": style.theme.colors["warning"],
                "total": style.options[results["proposed_option"]]}
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("roi_waterfall", results))
-        ax = figure.add_subplot()
-        level = 0.0
-        for i, (label, value) in enumerate(steps):
-            ax.bar(i, abs(value), bottom=min(level, level + value), width=0.6, color=colours["up" if value > 0 else "down"])
-            ax.annotate(style.money(value), (i, max(level, level + value)), xytext=(0, 3),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5, color=style.text)
-            if i:
-                ax.plot([i - 1.3, i - 0.3], [level, level], color=style.muted, linewidth=0.6)
-            level += value
-        net = len(steps)
-        ax.plot([net - 1.3, net - 0.3], [level, level], color=style.muted, linewidth=0.6)
-        ax.bar(net, level, width=0.6, color=colours["total"])
-        ax.annotate(style.money(level), (net, max(level, 0)), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, fontweight="bold", color=style.text)
-        labels = [label.replace(" and ", " and\n").replace("Current service", "Current\nservice").replace("Service charges", "Service\ncharges")
-                  for label, _ in steps] + ["Net savings"]
-        ax.set_xticks(range(net + 1), labels)
-        ax.axhline(0, color=style.muted, linewidth=0.8)
-        style.money_axis(ax.yaxis)
-        style.grid(ax)
-        return style.svg(figure)
+    level = 0.0
+    for i, (label, value) in enumerate(steps):
+        ax.bar(i, abs(value), bottom=min(level, level + value), width=0.6, color=colours["up" if value > 0 else "down"])
+        ax.annotate(style.money(value), (i, max(level, level + value)), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7.5, color=style.text)
+        if i:
+            ax.plot([i - 1.3, i - 0.3], [level, level], color=style.muted, linewidth=0.6)
+        level += value
+    net = len(steps)
+    ax.plot([net - 1.3, net - 0.3], [level, level], color=style.muted, linewidth=0.6)
+    ax.bar(net, level, width=0.6, color=colours["total"])
+    ax.annotate(style.money(level), (net, max(level, 0)), xytext=(0, 3), textcoords="offset points",
+                ha="center", va="bottom", fontsize=8, fontweight="bold", color=style.text)
+    labels = [label.replace(" and ", " and\n").replace("Current service", "Current\nservice").replace("Service charges", "Service\ncharges")
+              for label, _ in steps] + ["Net savings"]
+    ax.set_xticks(range(net + 1), labels)
+    ax.axhline(0, color=style.muted, linewidth=0.8)
+    style.money_axis(ax.yaxis)
+    style.grid(ax)
 
 
-def time_to_value(results: dict, style: Style) -> bytes:
+def time_to_value(results: dict, style: Style, ax: Axes) -> None:
     """Horizontal bars: months to production per option, labelled with the value of the months saved where known."""
     ids = results["option_order"]
     months = [results["options"][o]["time_to_value"]["months_to_production"] for o in ids]
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("time_to_value", results))
-        ax = figure.add_subplot()
-        y = list(range(len(ids)))[::-1]
-        ax.barh(y, months, color=[style.options[o] for o in ids], height=0.6)
-        ax.set_yticks(y, [n + (" (current)" if o == results["current_option"] else "") for n, o in zip(_names(results, ids), ids)])
-        for yi, value, o in zip(y, months, ids):
-            worth = results["options"][o]["time_to_value"]["value"]
-            label = filters.months(value) + (f" · {style.money(worth)} sooner" if worth and worth > 0 else "")
-            ax.annotate(label, (value, yi), xytext=(4, 0), textcoords="offset points", va="center",
-                        fontsize=8, color=style.text)
-        ax.set_xlim(0, max(months) * 1.45 or 1)
-        ax.set_xlabel("months to production")
-        return style.svg(figure)
+    y = list(range(len(ids)))[::-1]
+    ax.barh(y, months, color=[style.options[o] for o in ids], height=0.6)
+    ax.set_yticks(y, [n + (" (current)" if o == results["current_option"] else "") for n, o in zip(_names(results, ids), ids)])
+    for yi, value, o in zip(y, months, ids):
+        worth = results["options"][o]["time_to_value"]["value"]
+        label = filters.months(value) + (f" · {style.money(worth)} sooner" if worth and worth > 0 else "")
+        ax.annotate(label, (value, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=8, color=style.text)
+    ax.set_xlim(0, max(months) * 1.45 or 1)
+    ax.set_xlabel("months to production")
 
 
 def input_value(value: float) -> str:
@@ -348,7 +326,7 @@ def input_value(value: float) -> str:
     return filters.number(value, 3).rstrip("0").rstrip(".")
 
 
-def savings_histogram(results: dict, style: Style) -> bytes:
+def savings_histogram(results: dict, style: Style, ax: Axes) -> None:
     """The proposed option's simulated savings: bars of trials per amount, P10, P50 and P90 marked.
 
     Bars below zero (the proposed option costs more) take the neutral colour.
@@ -356,29 +334,25 @@ def savings_histogram(results: dict, style: Style) -> bytes:
     outcome = simulated_savings(results)
     edges, counts = outcome["histogram"]["edges"], outcome["histogram"]["counts"]
     colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("savings_histogram", results))
-        ax = figure.add_subplot()
-        widths = [right - left for left, right in zip(edges, edges[1:])]
-        ax.bar(edges[:-1], counts, width=widths, align="edge", linewidth=0,
-               color=[colour if left + width / 2 >= 0 else neutral for left, width in zip(edges, widths)])
-        top = max(counts) or 1
-        for key, name, align in MARKERS:
-            value = outcome["savings"][key]
-            ax.vlines(value, 0, top * 1.04, color=text, linewidth=0.9, linestyle="-" if key == "p50" else "--")
-            ax.annotate(f"{name} {style.money(value)}", (value, top * 1.06), ha=align,
-                        va="bottom", fontsize=8, fontweight="bold" if key == "p50" else "normal")
-        if edges[0] < 0 < edges[-1]:
-            ax.vlines(0, 0, top, color=neutral, linewidth=0.8)
-        ax.set_ylim(0, top * 1.22)
-        ax.set_yticks([])
-        ax.set_xlabel(f"Savings over {results['horizon_years']} years, {filters.number(outcome['trials'])} "
-                      "simulated outcomes")
-        style.money_axis(ax.xaxis)
-        return style.svg(figure)
+    widths = [right - left for left, right in zip(edges, edges[1:])]
+    ax.bar(edges[:-1], counts, width=widths, align="edge", linewidth=0,
+           color=[colour if left + width / 2 >= 0 else neutral for left, width in zip(edges, widths)])
+    top = max(counts) or 1
+    for key, name, align in MARKERS:
+        value = outcome["savings"][key]
+        ax.vlines(value, 0, top * 1.04, color=text, linewidth=0.9, linestyle="-" if key == "p50" else "--")
+        ax.annotate(f"{name} {style.money(value)}", (value, top * 1.06), ha=align,
+                    va="bottom", fontsize=8, fontweight="bold" if key == "p50" else "normal")
+    if edges[0] < 0 < edges[-1]:
+        ax.vlines(0, 0, top, color=neutral, linewidth=0.8)
+    ax.set_ylim(0, top * 1.22)
+    ax.set_yticks([])
+    ax.set_xlabel(f"Savings over {results['horizon_years']} years, {filters.number(outcome['trials'])} "
+                  "simulated outcomes")
+    style.money_axis(ax.xaxis)
 
 
-def tornado(results: dict, style: Style) -> bytes:
+def tornado(results: dict, style: Style, ax: Axes) -> None:
     """The inputs that move the proposed option's savings most, each from its low to its high.
 
     Bars start at the deterministic savings; the neutral bar is the input at its low, the coloured
@@ -387,37 +361,49 @@ def tornado(results: dict, style: Style) -> bytes:
     rows = tornado_rows(results)
     centre = results["options"][results["proposed_option"]]["savings"]
     colour, neutral, text = style.options[results["proposed_option"]], style.muted, style.text
-    with matplotlib.rc_context(style.rc):
-        figure = style.figure(height_in("tornado", results))
-        ax = figure.add_subplot()
-        y = list(range(len(rows)))[::-1]
-        for at, shade in (("savings_at_low", neutral), ("savings_at_high", colour)):
-            ax.barh(y, [row[at] - centre for row in rows], left=centre, height=0.62, color=shade, linewidth=0)
-        ax.set_yticks(y, [f"{row['label']} ({input_value(row['low'])} – {input_value(row['high'])})" for row in rows])
-        ax.axvline(centre, color=text, linewidth=0.9)
-        ax.spines["bottom"].set_visible(False)
-        ax.grid(axis="x", color=neutral, linewidth=0.4, alpha=0.5)
-        ax.set_axisbelow(True)
-        ax.set_xlabel(f"Savings over {results['horizon_years']} years")
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        ax.legend(handles=[Patch(color=neutral, label="Input at its low"), Patch(color=colour, label="Input at its high"),
-                           Line2D([], [], color=text, linewidth=0.9,
-                                  label=f"All inputs likely: {style.money(centre)}")],
-                  loc="lower right", ncols=3, bbox_to_anchor=(1.0, 1.0))  # right-aligned: centred, it overran the page
-        style.money_axis(ax.xaxis)
-        return style.svg(figure)
+    y = list(range(len(rows)))[::-1]
+    for at, shade in (("savings_at_low", neutral), ("savings_at_high", colour)):
+        ax.barh(y, [row[at] - centre for row in rows], left=centre, height=0.62, color=shade, linewidth=0)
+    ax.set_yticks(y, [f"{row['label']} ({input_value(row['low'])} – {input_value(row['high'])})" for row in rows])
+    ax.axvline(centre, color=text, linewidth=0.9)
+    ax.spines["bottom"].set_visible(False)
+    ax.grid(axis="x", color=neutral, linewidth=0.4, alpha=0.5)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(f"Savings over {results['horizon_years']} years")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.legend(handles=[Patch(color=neutral, label="Input at its low"), Patch(color=colour, label="Input at its high"),
+                       Line2D([], [], color=text, linewidth=0.9,
+                              label=f"All inputs likely: {style.money(centre)}")],
+              loc="lower right", ncols=3, bbox_to_anchor=(1.0, 1.0))  # right-aligned: centred, it overran the page
+    style.money_axis(ax.xaxis)
 
-Chart = Callable[[dict, Style], bytes]
-CHARTS: dict[str, Chart] = {
-    "savings_by_option": savings_by_option,
-    "current_cost": current_cost,
-    "tco_by_option": tco_by_option,
-    "cumulative_cost": cumulative_cost,
-    "time_to_value": time_to_value,
-    "roi_waterfall": roi_waterfall,
-    "savings_histogram": savings_histogram,
-    "tornado": tornado,
-}
+Draw = Callable[[dict, Style, Axes], None]
+
+
+def drawer(chart: Chart) -> Draw:
+    """The function of this module that draws `chart`, as its record names it."""
+    draw = globals().get(chart.draw)
+    if not callable(draw):
+        raise ReportgenError(f"chart {chart.name!r} in reportgen/report/chart_plan.py names the draw function "
+                             f"{chart.draw!r}, which reportgen/report/charts.py does not have")
+    return draw
+
+
+def check(charts: Iterable[Chart]) -> None:
+    """Every chart has its draw function, before any report needs it."""
+    for chart in charts:
+        drawer(chart)
+
+
+check(chart_plan.CHARTS.values())
+
+
+def draw(chart: Chart, results: dict, style: Style) -> bytes:
+    """One chart as SVG, at its planned size (the size of its frame in the laid-out pages)."""
+    with matplotlib.rc_context(style.rc):
+        figure = style.figure(chart.height(results))
+        drawer(chart)(results, style, figure.add_subplot())
+        return style.svg(figure)
 
 
 def draw_charts(results: dict, theme: Theme) -> dict[str, bytes]:
@@ -427,4 +413,4 @@ def draw_charts(results: dict, theme: Theme) -> dict[str, bytes]:
     (it cannot see the page's fonts); the PDF renders it with the theme font.
     """
     style = Style(theme, results)
-    return {name: CHARTS[name](results, style) for name in chart_names(results)}
+    return {chart.name: draw(chart, results, style) for chart in chart_plan.planned(results)}

@@ -17,12 +17,10 @@ from functools import cache
 from pathlib import Path
 
 from reportgen.problems import ReportgenError
-from reportgen.report.theme import FontFile, Theme
+from reportgen.report.theme import FONT_FORMAT, GENERIC_FAMILIES, FontFile, Theme
 
 FOLDER = "fonts"  # under templates/
 FONT_STACK = re.compile(r"(--font-[a-z-]+)\s*:\s*([^;]+);")
-GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
-FORMAT = {".ttf": "truetype", ".otf": "opentype"}
 
 
 @cache
@@ -95,10 +93,10 @@ def stylesheet(theme: Theme, fonts: tuple[FontFile, ...], url_prefix: str) -> st
         return ""
     families = ", ".join(f'"{family}"' for family in dict.fromkeys(f.family for f in fonts))
     rules = [f'@font-face {{ font-family: "{f.family}"; src: url("{url_prefix}{f.path.name}") '
-             f'format("{FORMAT[f.path.suffix]}"); font-weight: {f.weight}; font-style: {f.style}; }}' for f in fonts]
+             f'format("{FONT_FORMAT[f.path.suffix]}"); font-weight: {f.weight}; font-style: {f.style}; }}' for f in fonts]
     stacks = []
-    for name, stack in FONT_STACK.findall(theme.stylesheet.read_text(encoding="utf-8")):
+    for name, stack in FONT_STACK.findall(theme.stylesheet):
         items = [item.strip() for item in stack.split(",")]
-        generic = [items.pop()] if items[-1] in GENERIC else []
+        generic = [items.pop()] if items[-1] in GENERIC_FAMILIES else []
         stacks.append(f"  {name}: {', '.join(items + [families] + generic)};")
     return "\n".join(rules + [":root {", *stacks, "}", ""])

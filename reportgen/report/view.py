@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import product
+from itertools import count, product
+from string import ascii_uppercase
 
 from pydantic import BaseModel
 
-from reportgen.report import filters
+from reportgen.report import chart_plan, filters, sections
 from reportgen.catalogue import Entry, Values
 from reportgen.report.chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
 from reportgen.model.costs import CATEGORIES
 from reportgen.inputs.schema import Assessment, Range
 from reportgen.report.theme import Theme, option_colours
+from reportgen.report.formulas_view import appendix_formulas
 
 TITLE = "Kafka TCO assessment"
 BUCKETS = {"infrastructure": "Infrastructure", "operations": "Operations",
@@ -422,54 +424,8 @@ def range_sentence(results: dict) -> str:
 
 
 def _figures(chart_names: list[str], results: dict) -> dict[str, Figure]:
-    """Numbers in document order (the chart registry's order) and captions that say what to take away."""
-    currency = results["currency"]
-    short = lambda v: filters.money_short(v, currency)
-    current = results["options"][results["current_option"]]
-    proposed = results["options"][results["proposed_option"]]
-    ids = results["option_order"]
-    best = results["lowest_tco_feasible_option"]
-    year_1 = current["years"][1]
-    biggest = max(((c, p, year_1[c][p]) for c, parts in CATEGORIES.items() for p in parts), key=lambda x: x[2])
-    people_share = year_1["people"]["total"] / year_1["hard_total"] if year_1["hard_total"] else None
-    fastest = min(ids, key=lambda o: results["options"][o]["time_to_value"]["months_to_production"])
-    text = {
-        "savings_by_option": ("Hard-cost savings against today, by option",
-                              f"{proposed['short_name']} saves {short(proposed['savings'])} over {results['horizon_years']} years "
-                              f"against {current['short_name']}; bars left of zero cost more than today."),
-        "current_cost": ("Today's yearly cost of running Kafka, by part",
-                         f"{PART_LABELS[biggest[1]]} is the largest single part ({short(biggest[2])} a year); people account "
-                         f"for {filters.percent(people_share)} of the hard cost, infrastructure for far less."),
-        "tco_by_option": (f"{results['horizon_years']}-year total cost of ownership by option and category",
-                          f"{results['options'][best]['short_name']} has the lowest hard cost of the feasible options "
-                          f"({short(results['options'][best]['tco_hard'])}). Hatched bars are options that cannot carry "
-                          f"the workload as specified." if best else "No option can carry the workload as specified."),
-        "cumulative_cost": ("Cumulative hard cost over the horizon",
-                            "Each line starts with the migration cost in year 0; where two lines cross, the later-starting "
-                            "option has paid back its migration. Dashed lines are infeasible options."),
-        "time_to_value": ("Months to bring the planned use cases to production",
-                          f"{results['options'][fastest]['short_name']} reaches production first, in "
-                          f"{filters.months(results['options'][fastest]['time_to_value']['months_to_production'])}. "
-                          + (f"Delivering sooner is worth the months saved against {current['short_name']} times the "
-                             "monthly benefit, undiscounted; it " if any(results['options'][o]['time_to_value']['value']
-                                                                        for o in ids) else "Time to value ")
-                          + "is never part of savings, ROI, NPV or payback. Vendors' months are their own claims."),
-        "roi_waterfall": (f"From gross reductions to net savings: {proposed['short_name']}",
-                          f"Reductions of {short(proposed['benefits'])} less service charges and migration of "
-                          f"{short(proposed['costs'])} leave net savings of {short(proposed['savings'])}: "
-                          f"ROI {filters.multiple(proposed['roi'])}."),
-    }
-    if "range" in proposed:
-        spread = proposed["range"]["savings"]
-        text["savings_histogram"] = (f"Simulated savings of {proposed['short_name']} over {results['horizon_years']} years",
-                                     f"The middle 80 % of outcomes lies between {short(spread['p10'])} and "
-                                     f"{short(spread['p90'])}; savings are positive in "
-                                     f"{filters.percent(proposed['range']['probability_of_savings'])} of them.")
-    if results.get("sensitivity"):
-        top = results["sensitivity"][0]
-        text["tornado"] = ("The inputs that move savings most",
-                           f"{top['label']} matters most: from its low to its high, savings move by {short(top['swing'])}.")
-    return {name: Figure(name, i, *text[name]) for i, name in enumerate(chart_names, start=1)}
+    """Numbers in document order (the chart plan's order) and the words each chart's record gives."""
+    return {name: Figure(name, i, *chart_plan.CHARTS[name].words(results)) for i, name in enumerate(chart_names, start=1)}
 
 
 def _changed_value(value) -> str:
@@ -515,20 +471,17 @@ def changes_view(changes: dict | None, results: dict) -> dict | None:
             "headline": headline}
 
 
-def _sections(has_range: bool, has_changes: bool) -> list[dict]:
-    names = [("summary", "Executive summary"), ("method", "How we measured"), ("today", "Today's cost of running Kafka"),
-             ("options", "Options compared"), ("infrastructure", "Infrastructure detail"),
-             ("operations", "Operations detail"), ("risk", "Downtime and risk"), ("time-to-value", "Time to value"),
-             ("roi", "Return on investment")]
-    if has_range:
-        names.append(("range", "Range of outcomes"))
-    names.append(("capabilities", "Capabilities compared"))
-    sections = [{"id": i, "title": t, "number": str(n)} for n, (i, t) in enumerate(names, start=1)]
-    sections += [{"id": "appendix-a", "title": "Assumptions", "number": "Appendix A"},
-                 {"id": "appendix-b", "title": "Formulas", "number": "Appendix B"}]
-    if has_changes:
-        sections.append({"id": "appendix-c", "title": "Changes", "number": "Appendix C"})
-    return sections
+def _sections(results: dict, chart_names: list[str]) -> list[dict]:
+    """The sections the results give the report, in order, each with its number, template and figures.
+
+    Chapters are numbered 1, 2, ... and appendices lettered A, B, ... in the registry's order, so a section
+    left out moves the numbers of those after it.
+    """
+    numbers = {"chapter": map(str, count(1)), "appendix": (f"Appendix {letter}" for letter in ascii_uppercase)}
+    return [{"id": s.id, "title": s.title, "number": next(numbers[s.part]) if s.part in numbers else "",
+             "part": s.part, "template": f"report/sections/{s.template}",
+             "figures": [name for name in chart_names if chart_plan.CHARTS[name].section == s.id]}
+            for s in sections.in_report(results)]
 
 
 def build_view(results: dict, assessment: Assessment, resolved: Assessment, values: Values, theme: Theme,
@@ -536,13 +489,13 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
     """The complete view-model of one report: `assessment` as written (ranges shown), `resolved` as computed."""
     current = results["options"][results["current_option"]]
     proposed = results["options"][results["proposed_option"]]
-    has_range = "sensitivity" in results and "range" in proposed
     generated = results["generated"]
     a = assessment.assessment
     baseline = resolved.baseline
     broker = f"price_book.instances.{baseline.broker_instance}"
     changes = changes_view(results.get("changes"), results)
-    sections = _sections(has_range, changes is not None)
+    shown = _sections(results, chart_names)
+    has_range = any(s["id"] == "range" for s in shown)
     return {
         "title": f"The true cost of running Kafka at {results['customer']['name']}",
         "short_title": TITLE,
@@ -557,10 +510,12 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "currency": results["currency"],
         "horizon": results["horizon_years"],
         "discount_rate": results["discount_rate"],
+        "formula_sections": appendix_formulas(results),
         "keywords": ["Apache Kafka", "total cost of ownership", "TCO", "ROI", "downtime cost",
                      results["customer"]["name"]],
-        "sections": sections,
-        "section": {s["id"]: s for s in sections},
+        "sections": shown,
+        "contents": [s for s in shown if s["title"]],
+        "section": {s["id"]: s for s in shown},
         "results": results,
         "options": [results["options"][o] | {"id": o} for o in results["option_order"]],
         "option_colours": option_colours(theme, results["option_order"]),

@@ -11,22 +11,20 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-import tomllib
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from reportgen.catalogue import Values
 from reportgen.report.filters import SYMBOLS
 from reportgen.workbook.excel_formula import Cell, column_letter, sheet_prefix
+from reportgen.model.formulas import formula_sections
 from reportgen.model.scenario import ranged_inputs, resolve
 from reportgen.inputs.schema import Assessment
 from reportgen.workbook.grid import DASH, Entry, Grid
 from reportgen.workbook.sheets import SUMMARY, ModelSheets, Sources
 
-FORMULAS_FILE = Path(__file__).parent.parent / "model" / "formulas.toml"
 READ_ME, INPUTS, ASSUMPTIONS, FORMULAS = "Read me", "Inputs", "Assumptions", "Formulas"
 SHEET_ORDER = (READ_ME, INPUTS, ASSUMPTIONS, "Sizing", "Costs by year", SUMMARY, FORMULAS)
 COMPUTED_SHEETS = ("Sizing", "Costs by year", SUMMARY)
@@ -248,24 +246,23 @@ def _quoted_ranges(s: Grid, row: int, a: Assessment, results: dict) -> tuple[int
     return first, 1, first + len(ranged) - 1, len(headers)
 
 
-@cache
-def _formula_sections() -> list:
-    with FORMULAS_FILE.open("rb") as handle:
-        return tomllib.load(handle)["sections"]
-
-
 def _formulas() -> Grid:
+    """The formulas as the report's Appendix B words them, with the inputs each uses (keys of Inputs and Assumptions)."""
     g = Grid(FORMULAS)
-    g.label(0, 0, "The model's formulas in plain notation (reportgen model, sections 4 to 9), as in the report's Appendix B", "title")
-    g.labels(1, 0, ["Quantity", "Formula"])
+    g.label(0, 0, "The model's formulas in plain notation, as in the report's Appendix B (reportgen model, sections 1 and 4 "
+                  "to 9). Uses names keys of Inputs and Assumptions (* for any option or broker type) and other formulas' "
+                  "quantities", "title")
+    g.labels(1, 0, ["Quantity", "Formula", "Uses"])
     g.freeze, g.header_rows = (2, 1), (1, 1)
     row = 2
-    for section in _formula_sections():
-        g.label(row, 0, section["title"], "text_bold")
+    for section in formula_sections():
+        g.label(row, 0, section.title, "text_bold")
         row += 1
-        for name, text in section["formulas"]:
-            g.label(row, 0, name)
-            g.label(row, 1, text, "wrap")
+        for f in section.formulas:
+            g.label(row, 0, f.name)
+            g.label(row, 1, f.formula, "wrap")
+            if f.inputs:
+                g.label(row, 2, ", ".join(f.inputs), "wrap")
             row += 1
     return g
 
@@ -344,6 +341,19 @@ def _heights(grid: Grid, widths: dict[int, float]) -> dict[int, float]:
     return heights
 
 
+class FormulaSheet(Worksheet):
+    """A worksheet that stores reportgen's formulas as written.
+
+    XlsxWriter runs some thirty regular expressions over every formula to prefix the functions newer
+    Excel versions added. excel_formula writes none of those, so the rewriting never changes a
+    formula, yet over a large estate's tens of thousands of formulas it was the largest cost of
+    writing the workbook.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula.removeprefix("=")
+
+
 def _write_entry(sheet, e: Entry, fmt) -> None:
     row, col, value = e.cell.row, e.cell.col, e.cell.value
     if e.formula is not None:
@@ -371,7 +381,7 @@ def _write(grids: list[Grid], names: dict[str, Cell], quoted, a: Assessment, col
     by_name = {g.name: g for g in grids}
     for name in SHEET_ORDER:
         grid = by_name[name]
-        sheet = book.add_worksheet(name)
+        sheet = book.add_worksheet(name, worksheet_class=FormulaSheet)
         sheet.set_tab_color(colors["accent"] if name in COMPUTED_SHEETS else colors["primary"])
         widths = _widths(grid)
         for col, width in widths.items():

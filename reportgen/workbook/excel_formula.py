@@ -13,6 +13,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass
+from functools import cache
 
 ATOM, POWER, PRODUCT, SUM, COMPARISON = 9, 7, 6, 5, 3
 PRECEDENCE = {"^": POWER, "*": PRODUCT, "/": PRODUCT, "+": SUM, "-": SUM}
@@ -23,6 +24,7 @@ NOISE = 1e-9  # docs/model.md section 1: every ceiling ignores floating-point no
 ERROR = math.nan  # a value Excel would show as #DIV/0!
 
 
+@cache
 def column_letter(col: int) -> str:
     letters = ""
     col += 1
@@ -32,6 +34,7 @@ def column_letter(col: int) -> str:
     return letters
 
 
+@cache
 def sheet_prefix(sheet: str) -> str:
     return f"{sheet}!" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) else "'" + sheet.replace("'", "''") + "'!"
 

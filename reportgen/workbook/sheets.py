@@ -1,6 +1,6 @@
 """The cost model of docs/model.md sections 4 to 9 as spreadsheet formulas: Sizing, Costs by year, Summary.
 
-It mirrors `model.py` step for step, but every figure is a formula over the Inputs and
+It mirrors `reportgen.model.costs` step for step, but every figure is a formula over the Inputs and
 Assumptions cells, so a reviewer can follow it and change what it rests on. Layout decisions
 that a formula cannot make (how many clusters and years, each option's kind of pricing, which
 broker type) are taken from the assessment when the workbook is built.
@@ -61,6 +61,22 @@ class Workload:
     cluster: int
     year: int
     cells: dict[str, Cell]
+
+
+class SizingRow:
+    """One row of an option's sizing block, filled left to right: each formula takes the next column
+    as it is defined, so a later column refers to its cell rather than repeating its formula."""
+
+    def __init__(self, grid: Grid, row: int):
+        self.grid, self.row, self.col = grid, row, 2
+        self.cells: dict[str, Cell] = {}
+        self.headers: list[str] = []
+
+    def put(self, key: str, header: str, formula: Expr, style: str) -> Cell:
+        self.cells[key] = self.grid.put(self.row, self.col, formula, style)
+        self.headers.append(header)
+        self.col += 1
+        return self.cells[key]
 
 
 class ModelSheets:
@@ -132,108 +148,97 @@ class ModelSheets:
 
     def _sizing_block(self, option_id: str, workloads: list[Workload], row: int) -> tuple[list[dict], int]:
         pricing = self.src.values.catalogue.options[option_id].pricing
-        columns: list[tuple[str, str, str]] = []  # (key, header, style), filled by the first row
+        headers: list[str] = []  # the same for every row: the first row's
         rows = []
         for offset, w in enumerate(workloads):
-            cells: dict[str, Expr] = {}
-            specs = self._network(option_id, w, cells)
-            if pricing in ("self_managed", "licensed", "provisioned_service"):
-                specs += self._brokers(option_id, pricing, w, cells)
-            else:
-                specs += self._units(option_id, pricing, w, cells)
-            if not columns:
-                columns = specs
             r = row + 2 + offset
             self.sizing.label(r, 0, self.cluster_names[w.cluster])
             self.sizing.label(r, 1, f"Year {w.year}")
-            placed = {}
-            for col, (key, _, style) in enumerate(specs, start=2):
-                placed[key] = self.sizing.put(r, col, cells[key], style)
-            rows.append({"year": w.year, "cells": placed})
-            if "units" in placed:
-                self.units.setdefault(option_id, []).append(placed["units"])
+            out = SizingRow(self.sizing, r)
+            self._network(option_id, w, out)
+            if pricing in ("self_managed", "licensed", "provisioned_service"):
+                self._brokers(option_id, pricing, w, out)
+            else:
+                self._units(option_id, pricing, w, out)
+            headers = headers or out.headers
+            rows.append({"year": w.year, "cells": out.cells})
+            if "units" in out.cells:
+                self.units.setdefault(option_id, []).append(out.cells["units"])
         name = self.src.values.catalogue.options[option_id].name
         self.sizing.label(row, 0, f"{name}: {pricing.replace('_', ' ')} pricing, per cluster and year", "title")
-        self.sizing.labels(row + 1, 0, ["Cluster", "Year"] + [header for _, header, _ in columns])
+        self.sizing.labels(row + 1, 0, ["Cluster", "Year"] + headers)
         return rows, row + 2 + len(workloads) + 2
 
-    def _network(self, option_id: str, w: Workload, cells: dict) -> list:
+    def _network(self, option_id: str, w: Workload, out: SizingRow) -> None:
         """Cross-AZ legs the option's customer pays (docs/model.md section 6), booked as infrastructure network."""
         src, i, c = self.src, w.cluster, w.cells
         zones, rf = self._cluster_input(i, "availability_zones"), self._cluster_input(i, "replication_factor")
         multi_zone = gt(zones, 1)
         replication = src.assumption(f"options.{option_id}.network.replication_transfer")
         client = src.assumption(f"options.{option_id}.network.client_cross_az")
-        cells["cross_az_replication"] = IF_(AND_(multi_zone, replication), c["ingress_gb_year"] * (rf - 1), 0)
-        cells["cross_az_producers"] = IF_(AND_(multi_zone, client), c["ingress_gb_year"] * (zones - 1) / zones, 0)
-        cells["cross_az_consumers"] = IF_(AND_(multi_zone, client, NOT_(src.input("baseline.fetch_from_follower"))),
-                                          c["egress_gb_year"] * (zones - 1) / zones, 0)
-        legs = cells["cross_az_replication"] + cells["cross_az_producers"] + cells["cross_az_consumers"]
-        network = legs * src.assumption("price_book.network.cross_az_per_gb")
+        replicated = out.put("cross_az_replication", "Cross-AZ replication (GB/year)",
+                             IF_(AND_(multi_zone, replication), c["ingress_gb_year"] * (rf - 1), 0), "count")
+        produced = out.put("cross_az_producers", "Cross-AZ producers (GB/year)",
+                           IF_(AND_(multi_zone, client), c["ingress_gb_year"] * (zones - 1) / zones, 0), "count")
+        consumed = out.put("cross_az_consumers", "Cross-AZ consumers (GB/year)",
+                           IF_(AND_(multi_zone, client, NOT_(src.input("baseline.fetch_from_follower"))),
+                               c["egress_gb_year"] * (zones - 1) / zones, 0), "count")
+        network = (replicated + produced + consumed) * src.assumption("price_book.network.cross_az_per_gb")
         access = src.option(option_id, "network.client_transfer_per_gb")
         if access is not None:
             network = network + (c["ingress_gb_year"] + c["egress_gb_year"]) * access
-        cells["infrastructure.network"] = network
-        return [("cross_az_replication", "Cross-AZ replication (GB/year)", "count"),
-                ("cross_az_producers", "Cross-AZ producers (GB/year)", "count"),
-                ("cross_az_consumers", "Cross-AZ consumers (GB/year)", "count"),
-                ("infrastructure.network", "Network (infrastructure)", "money")]
+        out.put("infrastructure.network", "Network (infrastructure)", network, "money")
 
-    def _brokers(self, option_id: str, pricing: str, w: Workload, cells: dict) -> list:
+    def _brokers(self, option_id: str, pricing: str, w: Workload, out: SizingRow) -> None:
         src, b, i, c = self.src, self.a.baseline, w.cluster, w.cells
         instance = f"price_book.instances.{b.broker_instance}"
         utilization = src.input("baseline.target_utilization")
         if pricing != "self_managed":
             utilization = src.option(option_id, "target_utilization", utilization)
         rf, zones = self._cluster_input(i, "replication_factor"), self._cluster_input(i, "availability_zones")
-        cells["by_throughput"] = ceiling(c["peak_ingress"] * rf / (src.assumption(f"{instance}.sustained_write_mbps") * utilization))
-        cells["by_partitions"] = ceiling(c["partitions"] * rf / src.assumption(f"{instance}.max_partition_replicas"))
-        cells["needed"] = MAX_(rf, zones, cells["by_throughput"], cells["by_partitions"])
-        cells["brokers"] = ceiling(cells["needed"] / zones) * zones
-        cells["binding"] = IF_(eq(cells["by_throughput"], cells["needed"]), "throughput",
-                               IF_(eq(cells["by_partitions"], cells["needed"]), "partitions",
-                                   IF_(eq(rf, cells["needed"]), "replication factor", "availability zones")))
-        specs = [("by_throughput", "Brokers for throughput", "count"), ("by_partitions", "Brokers for partitions", "count"),
-                 ("needed", "Brokers needed", "count"), ("brokers", "Brokers (multiple of zones)", "count"),
-                 ("binding", "Binding constraint", "text")]
+        by_throughput = out.put("by_throughput", "Brokers for throughput", ceiling(
+            c["peak_ingress"] * rf / (src.assumption(f"{instance}.sustained_write_mbps") * utilization)), "count")
+        by_partitions = out.put("by_partitions", "Brokers for partitions", ceiling(
+            c["partitions"] * rf / src.assumption(f"{instance}.max_partition_replicas")), "count")
+        needed = out.put("needed", "Brokers needed", MAX_(rf, zones, by_throughput, by_partitions), "count")
+        brokers = out.put("brokers", "Brokers (multiple of zones)", ceiling(needed / zones) * zones, "count")
+        out.put("binding", "Binding constraint",
+                IF_(eq(by_throughput, needed), "throughput",
+                    IF_(eq(by_partitions, needed), "partitions",
+                        IF_(eq(rf, needed), "replication factor", "availability zones"))), "text")
         disk = src.input("baseline.disk_utilization")
         tiered = src.input("baseline.tiered_storage")
         if pricing != "self_managed":
             tiered = src.option(option_id, "tiered_storage", tiered)
         hot_hours = MIN_(src.assumption("assumptions.hot_retention_hours"), self._cluster_input(i, "retention_days") * 24)
         hot_gb = c["ingress"] * 3600 * hot_hours / MB_PER_GB * self._cluster_input(i, "replication_factor") / disk
-        cells["block_gb"] = IF_(tiered, hot_gb, c["replicated_gb"] / disk)
-        cells["object_gb"] = IF_(tiered, c["logical_gb"], 0)
-        specs += [("block_gb", "Broker storage (GB)", "count"), ("object_gb", "Object storage (GB)", "count")]
+        block_gb = out.put("block_gb", "Broker storage (GB)", IF_(tiered, hot_gb, c["replicated_gb"] / disk), "count")
+        object_gb = out.put("object_gb", "Object storage (GB)", IF_(tiered, c["logical_gb"], 0), "count")
         own_object_price = f"options.{option_id}.tiered_storage_per_gb_month"
         object_price = src.assumption(own_object_price if src.has(own_object_price)
                                       else "price_book.storage.object_per_gb_month")
         if pricing == "provisioned_service":
             price = src.assumption(f"options.{option_id}.brokers.{b.broker_instance}.price_per_hour")
-            cells["service_charges.capacity"] = cells["brokers"] * price * HOURS_PER_YEAR
-            cells["service_charges.storage"] = (
-                cells["block_gb"] * src.assumption(f"options.{option_id}.storage_per_gb_month") * MONTHS_PER_YEAR
-                + cells["object_gb"] * object_price * MONTHS_PER_YEAR)
-            return specs + [("service_charges.capacity", "Broker-hours (service)", "money"),
-                            ("service_charges.storage", "Storage (service)", "money")]
+            out.put("service_charges.capacity", "Broker-hours (service)", brokers * price * HOURS_PER_YEAR, "money")
+            out.put("service_charges.storage", "Storage (service)",
+                    block_gb * src.assumption(f"options.{option_id}.storage_per_gb_month") * MONTHS_PER_YEAR
+                    + object_gb * object_price * MONTHS_PER_YEAR, "money")
+            return
         controllers = self.a.clusters[i].controllers
         controllers = src.input("baseline.controllers_per_cluster") if controllers is None else self._cluster_input(i, "controllers")
-        cells["infrastructure.compute"] = HOURS_PER_YEAR * (
-            cells["brokers"] * src.assumption(f"{instance}.price_per_hour")
-            + controllers * src.assumption(f"price_book.instances.{b.controller_instance}.price_per_hour"))
-        cells["infrastructure.storage"] = (cells["block_gb"] * src.assumption("price_book.storage.block_per_gb_month") * MONTHS_PER_YEAR
-                                           + cells["object_gb"] * object_price * MONTHS_PER_YEAR)
-        specs += [("infrastructure.compute", "Compute (infrastructure)", "money"),
-                  ("infrastructure.storage", "Storage (infrastructure)", "money")]
+        out.put("infrastructure.compute", "Compute (infrastructure)", HOURS_PER_YEAR * (
+            brokers * src.assumption(f"{instance}.price_per_hour")
+            + controllers * src.assumption(f"price_book.instances.{b.controller_instance}.price_per_hour")), "money")
+        out.put("infrastructure.storage", "Storage (infrastructure)",
+                block_gb * src.assumption("price_book.storage.block_per_gb_month") * MONTHS_PER_YEAR
+                + object_gb * object_price * MONTHS_PER_YEAR, "money")
         if pricing == "licensed":
-            licence = cells["brokers"] * src.assumption(f"options.{option_id}.licence_per_broker_year")
+            licence = brokers * src.assumption(f"options.{option_id}.licence_per_broker_year")
             if self.a.clusters[i].environment != "production":
                 licence = licence * src.option(option_id, "non_production_licence_factor", 1.0)
-            cells["service_charges.licence"] = licence
-            specs.append(("service_charges.licence", "Licence (service)", "money"))
-        return specs
+            out.put("service_charges.licence", "Licence (service)", licence, "money")
 
-    def _units(self, option_id: str, pricing: str, w: Workload, cells: dict) -> list:
+    def _units(self, option_id: str, pricing: str, w: Workload, out: SizingRow) -> None:
         """Serverless clusters or usage-based capacity units needed, and their charges."""
         src, c = self.src, w.cells
         opt = lambda name: src.assumption(f"options.{option_id}.{name}")
@@ -244,27 +249,22 @@ class ModelSheets:
             limits, what = ("ingress_per_unit_mbps", "egress_per_unit_mbps", "partitions_per_unit"), "Capacity units"
             production = self.a.clusters[w.cluster].environment == "production"
             minimum = src.option(option_id, "min_units_production", 1) if production else 1
-        cells["for_ingress"] = ceiling(c["peak_ingress"] / opt(limits[0]))
-        cells["for_egress"] = ceiling(c["peak_egress"] / opt(limits[1]))
-        cells["for_partitions"] = ceiling(c["partitions"] / opt(limits[2]))
-        cells["units"] = MAX_(minimum, cells["for_ingress"], cells["for_egress"], cells["for_partitions"])
+        needs = [out.put("for_ingress", f"{what} for ingress", ceiling(c["peak_ingress"] / opt(limits[0])), "count"),
+                 out.put("for_egress", f"{what} for egress", ceiling(c["peak_egress"] / opt(limits[1])), "count"),
+                 out.put("for_partitions", f"{what} for partitions", ceiling(c["partitions"] / opt(limits[2])), "count")]
+        units = out.put("units", f"{what} needed", MAX_(minimum, *needs), "count")
         hourly = "cluster_hour" if pricing == "serverless" else "unit_hour"
-        cells["service_charges.capacity"] = cells["units"] * HOURS_PER_YEAR * opt(hourly)
-        cells["service_charges.data_transfer"] = c["ingress_gb_year"] * opt("data_in_per_gb") + c["egress_gb_year"] * opt("data_out_per_gb")
-        cells["service_charges.storage"] = c["logical_gb"] * opt("storage_per_gb_month") * MONTHS_PER_YEAR
-        specs = [("for_ingress", f"{what} for ingress", "count"), ("for_egress", f"{what} for egress", "count"),
-                 ("for_partitions", f"{what} for partitions", "count"), ("units", f"{what} needed", "count"),
-                 ("service_charges.capacity", "Capacity (service)", "money")]
+        capacity = out.put("service_charges.capacity", "Capacity (service)", units * HOURS_PER_YEAR * opt(hourly), "money")
         if pricing == "serverless":
-            cells["service_charges.partitions"] = c["partitions"] * HOURS_PER_YEAR * opt("partition_hour")
-            specs.append(("service_charges.partitions", "Partitions (service)", "money"))
-        specs += [("service_charges.data_transfer", "Data transfer (service)", "money"),
-                  ("service_charges.storage", "Storage (service)", "money")]
+            out.put("service_charges.partitions", "Partitions (service)",
+                    c["partitions"] * HOURS_PER_YEAR * opt("partition_hour"), "money")
+        transfer = out.put("service_charges.data_transfer", "Data transfer (service)",
+                           c["ingress_gb_year"] * opt("data_in_per_gb") + c["egress_gb_year"] * opt("data_out_per_gb"), "money")
+        storage = out.put("service_charges.storage", "Storage (service)",
+                          c["logical_gb"] * opt("storage_per_gb_month") * MONTHS_PER_YEAR, "money")
         if pricing == "usage_based":
-            cells["service_charges.discount"] = -opt("committed_use_discount") * (
-                cells["service_charges.capacity"] + cells["service_charges.data_transfer"] + cells["service_charges.storage"])
-            specs.append(("service_charges.discount", "Committed-use discount (service)", "money"))
-        return specs
+            out.put("service_charges.discount", "Committed-use discount (service)",
+                    -opt("committed_use_discount") * (capacity + transfer + storage), "money")
 
     # -- Costs by year ----------------------------------------------------------------------------
 
@@ -320,6 +320,9 @@ class ModelSheets:
         k.label(row, 0, meta.name + role, "title")
         drivers = self._drivers(option_id, row + 1)
         cells: dict[str, dict[int, Cell]] = {}
+        by_year: dict[int, list[dict]] = {}
+        for sizing in sizing_rows:
+            by_year.setdefault(sizing["year"], []).append(sizing["cells"])
         r = row + 1
 
         def line(category: str, part: str, per_year, style="money", note: str = "") -> dict[int, Cell]:
@@ -339,7 +342,7 @@ class ModelSheets:
         for category, parts in (("infrastructure", INFRASTRUCTURE_PARTS), ("service_charges", SERVICE_PARTS)):
             for part in parts:
                 key = f"{category}.{part}"
-                line(category, part, lambda y, key=key: SUM_(Span([s["cells"][key] for s in sizing_rows if s["year"] == y]))
+                line(category, part, lambda y, key=key: SUM_(Span([row_cells[key] for row_cells in by_year[y]]))
                      if y and key in sizing_rows[0]["cells"] else None)
             self._total(line, category, parts, cells)
         people = self._people(option_id, drivers)
@@ -514,11 +517,11 @@ class ModelSheets:
         units = self.units.get(option_id, [])
         pricing = src.values.catalogue.options[option_id].pricing
         if pricing == "serverless":
-            ok = AND_(NOT_(src.assumption(f"options.{option_id}.may_split")), gt(MAX_(*units), 1))
+            ok = AND_(NOT_(src.assumption(f"options.{option_id}.may_split")), gt(MAX_(Span(units)), 1))
             s.put(row, 2, IF_(ok, "no: a cluster exceeds one serverless cluster's quota", "yes"), "text")
         elif pricing == "usage_based" and src.has(f"options.{option_id}.max_units_per_cluster"):
             cap = src.assumption(f"options.{option_id}.max_units_per_cluster")
-            s.put(row, 2, IF_(le(MAX_(*units), cap), "yes", "no: a cluster needs more units than one cluster takes"), "text")
+            s.put(row, 2, IF_(le(MAX_(Span(units)), cap), "yes", "no: a cluster needs more units than one cluster takes"), "text")
         else:
             s.label(row, 2, "yes")
 
