@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 JsonPath = tuple[str | int, ...]  # where a value sits in the assessment: ("clusters", 1, "retention_days")
+
+
+def shown_path(file: Path, folder: Path) -> str:
+    """A file as the user knows it: relative to the folder they work in where it can be."""
+    try:
+        return file.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
 
 
 def json_path(path: JsonPath) -> str:

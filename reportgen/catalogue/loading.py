@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from reportgen.problems import ReportgenError
+from reportgen.problems import ReportgenError, shown_path
 
 CATALOGUE_DIR = Path(__file__).parent
 STATUSES = ("cited", "vendor-claim", "derived", "illustrative", "customer")
@@ -96,14 +96,6 @@ def _flatten(table: dict, prefix: str, where: str) -> Iterator[Entry]:
         yield Entry(key=key, **item)
 
 
-def _shown(path: Path) -> str:
-    """A catalogue file as a user finds it: relative to the working folder where it can be."""
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _check_option_keys(file: str, data: dict, keys: list[str], kinds: dict) -> None:
     """An option file holds every key its pricing kind needs and none it does not know."""
     pricing = data.get("pricing")
@@ -150,7 +142,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
         data = read(path)
         option_id = path.stem
         option_entries = list(_flatten(data, f"options.{option_id}", path.name))
-        _check_option_keys(_shown(path), data, [e.key[len(f"options.{option_id}."):] for e in option_entries], kinds)
+        _check_option_keys(shown_path(path, Path.cwd()), data, [e.key[len(f"options.{option_id}."):] for e in option_entries], kinds)
         options[option_id] = Option(
             id=option_id, name=data["name"], short_name=data["short_name"], vendor=data["vendor"],
             pricing=data["pricing"], description=data["description"],

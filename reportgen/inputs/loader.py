@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from reportgen.catalogue import Catalogue
 from reportgen.inputs.checks import catalogue_problems, unknown_key_hint, value_at
 from reportgen.inputs.jsonparse import JSONSyntaxError, Parsed, Path, parse
-from reportgen.problems import InputError, Problem
+from reportgen.problems import InputError, Problem, shown_path
 from reportgen.inputs.schema import Assessment, FieldError, Range
 
 MAX_FILE_BYTES = 1_000_000
@@ -165,14 +165,6 @@ def _without_misspelt_twins(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (p.message.startswith("is required") and p.path in hinted)]
 
 
-def _display_name(file: FsPath, project_root: FsPath) -> str:
-    """The file as the user knows it: relative to the project where possible."""
-    try:
-        return file.resolve().relative_to(project_root.resolve()).as_posix()
-    except ValueError:
-        return str(file)
-
-
 def read_text(file: FsPath, name: str) -> str:
     """The file's text, refusing what is too large or not UTF-8 before any parsing."""
     def refuse(line: int, message: str) -> InputError:
@@ -200,7 +192,7 @@ def read_text(file: FsPath, name: str) -> str:
 def load_assessment(file: FsPath, catalogue: Catalogue, project_root: FsPath | None = None) -> Assessment:
     """Read, parse and validate one assessment; raise InputError listing every problem."""
     project_root = project_root or file.resolve().parent.parent
-    name = _display_name(file, project_root)
+    name = shown_path(file, project_root)
     text = read_text(file, name)
     try:
         parsed = parse(text)
