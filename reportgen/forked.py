@@ -18,6 +18,19 @@ from collections.abc import Callable, Iterator
 from queue import SimpleQueue
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when the one that forked it ends, however it ends (even SIGKILL):
+    a child is never left running on its own."""
+    import ctypes  # here, in the child: the parent never waits for it
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the request
+        os._exit(1)
+
+
 class Forked:
     """Run `prepare()` in a forked child at once, then `work(receive)`, where `receive()` waits for the next
     input `send` hands over; iterating gives the work's results in order. A child whose work is not all
@@ -31,6 +44,7 @@ class Forked:
         self.pid = os.fork()
         if self.pid == 0:  # the child: whatever happens, it never returns into the parent's code
             try:
+                die_with_parent()
                 os.close(read_end)
                 os.close(input_write)
                 _work_and_send(prepare, work, input_read, write_end)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,23 @@ def shown_path(file: Path, folder: Path) -> str:
         return file.resolve().relative_to(folder.resolve()).as_posix()
     except ValueError:
         return file.as_posix()
+
+
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC starts the sequences that clear a screen or move
+# the cursor), DEL, the bidirectional overrides and isolates that reorder a line, and the line and paragraph separators
+TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """Text echoed from an input, safe to print: each control character shown as its escape (`\\x1b`, `\\u202e`).
+
+    Newlines are kept only in text reportgen composed line by line (keep_newlines); inside a value, a newline
+    could print a line that looks like reportgen's own.
+    """
+    def escaped(match: re.Match) -> str:
+        character = match.group()
+        return "\n" if keep_newlines and character == "\n" else character.encode("unicode_escape").decode("ascii")
+    return TERMINAL_CONTROLS.sub(escaped, text)
 
 
 def json_path(path: JsonPath) -> str:
@@ -33,7 +51,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {json_path(self.path)}: {self.message}"
+        """One line, whatever the file name, the path's keys or a value quoted in the message hold."""
+        return printable(f"{self.file}:{self.line}:{self.column}: {json_path(self.path)}: {self.message}")
 
 
 class ReportgenError(Exception):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.catalogue import load_catalogue
-from reportgen.build.pipeline import Project, compute
+from reportgen.build.pipeline import Project, compute, compute_assessment
+from reportgen.inputs.loader import load_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("acme", "bluebird", "northwind")
@@ -17,6 +18,14 @@ EXAMPLES = ("acme", "bluebird", "northwind")
 
 def example(slug: str) -> dict:
     return json.loads((ROOT / "inputs" / f"{slug}.json").read_text())
+
+
+def model_results(project: Project, slug: str) -> dict:
+    """results.json's contents for an assessment, even one whose proposal `compute` would refuse (the model
+    costs an option that cannot carry the workload as if it could: the properties hold for it too)."""
+    catalogue = load_catalogue()
+    path = project.input_file(slug)
+    return compute_assessment(load_assessment(path, catalogue, project.root), path.read_bytes(), catalogue).results.as_json()
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +40,14 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def example_results(catalogue) -> dict:
+    """Each example's typed results, as the report's stages receive them."""
     return {slug: compute(Project(ROOT), slug, catalogue).results for slug in EXAMPLES}
+
+
+@pytest.fixture(scope="session")
+def example_json(example_results) -> dict:
+    """Each example's results as results.json holds them."""
+    return {slug: results.as_json() for slug, results in example_results.items()}
 
 
 class TmpProject:
@@ -54,7 +70,7 @@ class TmpProject:
 
     def compute(self, data: dict) -> dict:
         self.write(data)
-        return compute(self.project, data["customer"]["slug"]).results
+        return compute(self.project, data["customer"]["slug"]).results.as_json()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from reportgen.report import filters
 from reportgen.catalogue import load_catalogue
 from reportgen.build.pipeline import report, validate
 from reportgen.build.assemble import report_name
+from reportgen.model.contract import Results
 from reportgen.report.view import _key_group, _matrix_chunks, input_rows
 from tests.conftest import ROOT, TmpProject, example, variant
 
@@ -29,7 +30,7 @@ def appendix_a(html: str):
     return tinyhtml5.parse(html).find(".//h:section[@id='section-appendix-a']", NS)
 
 
-def catalogue_cells(section, results: dict) -> dict[str, object]:
+def catalogue_cells(section, results: Results) -> dict[str, object]:
     """Each catalogue key's table cell, found by the group (or option column) and row label a reader would use."""
     cells = {}
     for matrix in section.iterfind(".//h:table[@class='data dense option-matrix']", NS):
@@ -44,7 +45,7 @@ def catalogue_cells(section, results: dict) -> dict[str, object]:
         for row in body.findall("h:tr", NS)[1:]:
             label, cell = row.findall("h:td", NS)
             cells[(group, text(label))] = cell
-    return {key: cells.get(_key_group(key, results)) for key in results["catalogue_used"]}
+    return {key: cells.get(_key_group(key, results)) for key in results.catalogue_used}
 
 
 def sources(section) -> dict[int, str]:
@@ -82,13 +83,12 @@ def overridden(tmp_path_factory) -> dict:
 
 
 def test_every_catalogue_value_used_is_listed_with_its_value_unit_and_dated_source(acme):
-    results = acme["results"]
     section = appendix_a(acme["html"])
     listed = sources(section)
     catalogue = load_catalogue()
-    cells = catalogue_cells(section, results)
+    cells = catalogue_cells(section, acme["results"])
     assert [k for k, cell in cells.items() if cell is None] == []
-    for key, used in results["catalogue_used"].items():
+    for key, used in acme["results"].as_json()["catalogue_used"].items():
         shown = text(cells[key])
         assert shown.startswith(filters.quantity(used["value"])), (key, shown)
         number = int(re.search(r"\[(\d+)\]", shown).group(1))
@@ -105,7 +105,7 @@ def test_status_is_a_cell_class_with_a_marker_not_an_inline_element(acme):
     section = appendix_a(acme["html"])
     cells = catalogue_cells(section, acme["results"])
     for key, cell in cells.items():
-        status = acme["results"]["catalogue_used"][key]["status"]
+        status = acme["results"].as_json()["catalogue_used"][key]["status"]
         marker = {"vendor-claim": "*", "illustrative": "†"}.get(status, "")
         assert re.match(rf"\S+{re.escape(marker)} ", text(cell)), (key, text(cell))
         assert list(cell) == [], key  # no span, no link

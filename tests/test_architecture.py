@@ -14,9 +14,10 @@ MAY_IMPORT = {
     "inputs": {"catalogue"},
     "model": {"inputs", "catalogue"},
     "report": {"model", "inputs", "catalogue"},
-    "pdf": {"report"},
+    "pdf": {"report", "model"},
     "workbook": {"model", "inputs", "catalogue", "report"},
     "build": {"catalogue", "inputs", "model", "report", "pdf", "workbook"},
+    "imports": {"catalogue", "inputs", "model", "build"},
 }
 SHARED = {"problems", "project", "forked", "__init__"}
 

@@ -73,9 +73,9 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_project):
     assert f"larger than {MAX_FILE_BYTES:,} bytes" in problem.message and "nothing in it was read" in problem.message
 
 
-def test_a_byte_order_mark_is_accepted(tmp_project, example_results):
+def test_a_byte_order_mark_is_accepted(tmp_project, example_json):
     tmp_project.write("\ufeff" + ACME, "acme")
-    assert compute(tmp_project.project, "acme").results["options"] == example_results["acme"]["options"]
+    assert compute(tmp_project.project, "acme").results.as_json()["options"] == example_json["acme"]["options"]
 
 
 def line_of(text: str, needle: str) -> int:
@@ -171,7 +171,7 @@ def test_a_plain_svg_logo_and_a_png_logo_are_accepted(tmp_project):
     save_png(tmp_project.root / "brand" / "logo.png")
     for logo in ("brand/logo.svg", "brand/logo.png", "./brand/../brand/logo.png"):
         tmp_project.write(variant("acme", **{"customer.logo": logo}))
-        assert compute(tmp_project.project, "acme").results["customer"]["logo"] == logo
+        assert compute(tmp_project.project, "acme").results.as_json()["customer"]["logo"] == logo
 
 
 def test_a_logo_that_is_not_the_image_its_name_says_is_refused(tmp_project):

@@ -111,30 +111,31 @@ def test_one_broken_customer_does_not_stop_the_others(batch_project):
 def test_change_log_lists_exactly_the_changed_values(batch_project):
     catalogue = load_catalogue()
     first = report(batch_project, "acme", formats=SETTINGS.formats, catalogue=catalogue)
-    assert first.results["changes"] is None
+    assert first.results.as_json()["changes"] is None
     changes, _ = diff(batch_project, "acme", catalogue)
-    assert changes["inputs"] == [] and changes["catalogue"] == [] and changes["headline"] == []
+    assert changes.inputs == [] and changes.catalogue == [] and changes.headline == []
     edit(batch_project, "acme", lambda d: (d["risk"].update(productivity_loss=0.6),
                                           d["overrides"].update({"options.confluent_platform.licence_per_broker_year": 9000})))
-    changes, results = diff(batch_project, "acme", catalogue)
+    typed_changes, results = diff(batch_project, "acme", catalogue)
+    changes = typed_changes.model_dump()
     assert changes["inputs"] == [
         {"path": "risk.productivity_loss", "old": 0.5, "new": 0.6},
         {"path": "overrides.options.confluent_platform.licence_per_broker_year", "old": None, "new": 9000}]
     assert changes["catalogue"] == [{"key": "options.confluent_platform.licence_per_broker_year", "old": 15000, "new": 9000}]
     moved = {(row["option"], row["figure"]) for row in changes["headline"]}
     assert ("confluent_platform", "tco_hard") in moved and ("confluent_cloud", "tco_hard") not in moved
-    text = changes_text(changes, results)
+    text = changes_text(typed_changes, results)
     assert "risk.productivity_loss: 0.5 -> 0.6" in text
     rebuilt = report(batch_project, "acme", formats=SETTINGS.formats, catalogue=catalogue)
-    assert rebuilt.results["changes"] == changes
+    assert rebuilt.results.as_json()["changes"] == changes
     again = report(batch_project, "acme", formats=SETTINGS.formats, catalogue=catalogue)
-    assert again.results["changes"] == changes  # nothing new: the log is carried forward, bytes stay equal
+    assert again.results.as_json()["changes"] == changes  # nothing new: the log is carried forward, bytes stay equal
 
 
 def test_diff_without_a_previous_report_says_so(batch_project):
     changes, _ = diff(batch_project, "acme", load_catalogue())
     assert changes is None
-    assert changes_text(None, {}) == "No previous report to compare with."
+    assert changes_text(None, None) == "No previous report to compare with."
 
 
 def test_a_new_assessment_validates_and_is_never_overwritten(batch_project):

@@ -54,7 +54,7 @@ def test_diff_prints_the_changed_input_and_the_moved_headline(tmp_path):
     path.write_text(json.dumps(data, indent=2))
     shown = run(project, "diff", "--customer", "bluebird")
     assert shown.returncode == 0, shown.stderr
-    assert "baseline.support_and_services_per_year: 0 -> 12000" in shown.stdout
+    assert "baseline.support_and_services_per_year: 0 -> 12,000" in shown.stdout
     assert "Self-managed Kafka tco_hard:" in shown.stdout
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
+import typing
 from dataclasses import dataclass, replace
 from functools import cache
 from types import SimpleNamespace
@@ -50,11 +51,14 @@ WORKLOAD = {"ingress_y": "ingress_mbps", "egress_y": "egress_mbps", "partitions_
             "egress_gb_year_y": "egress_gb_per_year"}
 # The fields that shape a run rather than feed a figure: which options, which is today's, how many years, a label.
 STRUCTURAL = {"assessment.options", "assessment.current_option", "assessment.proposed_option",
-              "assessment.horizon_years", "clusters.name"}
+              "assessment.horizon_years", "clusters.name",
+              "measured"}  # whether a bill replaces today's estimate: the today_from_bill formula, checked elsewhere
 UNCHECKED = {"units": "the code's constants (8,760 hours, 1,000 MB per GB), not inputs",
              "whole_counts": "the rounding function itself; each count that uses it is checked",
              "years": "the horizon sets how many years there are, not the value of a figure",
-             "carried_figures": "a rule, checked in every formula that carries an observed figure"}
+             "carried_figures": "a rule, checked in every formula that carries an observed figure",
+             "today_from_bill": "applies only with a measured bill; tests/test_measured_today.py and the workbook's "
+                                "bill tests check it against the model"}
 
 # Which formula describes each cost line, by pricing kind: the code's parts are the formulas' figures.
 ROW_OF_PART = {
@@ -70,8 +74,17 @@ ROW_OF_PART = {
     "usage_based": {("infrastructure", "network"): "network",
                     **{("service_charges", p): "capacity_units"
                        for p in ("capacity", "data_transfer", "storage", "discount")}},
+    "express_brokers": {("infrastructure", "network"): "network",
+                        **{("service_charges", p): "express_brokers" for p in ("capacity", "storage", "data_transfer")}},
+    "diskless": {("infrastructure", "network"): "network",
+                 **{part: "diskless_agents" for part in (("infrastructure", "compute"), ("infrastructure", "storage"),
+                                                         ("service_charges", "capacity"),
+                                                         ("service_charges", "data_transfer"),
+                                                         ("service_charges", "storage"))}},
 }
-SIZING_OF_ROW = {"brokers": "brokers", "capacity_units": "capacity_units", "serverless_clusters": "clusters_needed"}
+SIZING_OF_ROW = {"brokers": "brokers", "capacity_units": "capacity_units", "serverless_clusters": "clusters_needed",
+                 "express_brokers": "brokers", "diskless_agents": "agents"}
+INFEASIBLE_ROWS = ("capacity_units", "serverless_clusters", "express_brokers")
 TOTALS = {"tco_hard": ("tco_hard",), "tco_risk_adjusted": ("tco_risk_adjusted",), "tco_pv": ("tco_pv",),
           "reductions": ("reductions",), "savings": ("savings", "savings_pct"), "roi": ("roi",),
           "npv": ("npv", "npv_risk_adjusted"), "payback": ("payback_months",)}
@@ -95,9 +108,13 @@ def _probes() -> dict[str, tuple[Assessment, dict]]:
         del other["organization"][name]
     other["risk"] |= {"breach_probability_per_year": 0.05, "breach_cost": 4_000_000}
     other["clusters"][0]["controllers"] = 5
+    other["clusters"][0]["compression_ratio"] = 3
+    acme["assessment"]["options"] = acme["assessment"]["options"] + ["msk_express", "warpstream"]
+    other["assessment"]["options"] = other["assessment"]["options"] + ["msk_express", "warpstream"]
     optional = {"options.confluent_platform.target_utilization": 0.6, "options.msk.target_utilization": 0.55,
                 "options.confluent_platform.tiered_storage_per_gb_month": 0.025, "options.msk.tiered_storage": True,
-                "options.confluent_platform.non_production_licence_factor": 0.5}
+                "options.confluent_platform.non_production_licence_factor": 0.5,
+                "options.msk_express.target_utilization": 0.6, "options.warpstream.target_utilization": 0.7}
     large = copy.deepcopy(acme)
     for cluster in large["clusters"]:
         cluster["ingress_mbps"] *= 20
@@ -221,7 +238,7 @@ def _cost_line(row: str):
                 out += [parts[c][p] for (c, p), r in ROW_OF_PART[kind].items() if r == row]
                 if row in SIZING_OF_ROW and SIZING_OF_ROW[row] in sizing:
                     out.append(sizing[SIZING_OF_ROW[row]])
-                if row in ("capacity_units", "serverless_clusters"):
+                if row in INFEASIBLE_ROWS:
                     out.append(bool(problems))
         return out
     return observe
@@ -317,6 +334,7 @@ OBSERVERS = {
     "brokers": Observer(_cost_line("brokers"), _VOLUMES),
     **{row: Observer(_cost_line(row), _VOLUMES | {"brokers"})
        for row in ("compute", "storage", "network", "licence", "capacity_units", "serverless_clusters")},
+    **{row: Observer(_cost_line(row), _VOLUMES) for row in ("express_brokers", "diskless_agents")},
     "loaded_cost": Observer(lambda run: [Model(run.a, run.v).loaded_cost_in(y) for y in run.held["loaded_cost_y"]]),
     **{part: Observer(_people_line(part), frozenset({"loaded_cost_y"})) for part in CATEGORIES["people"]},
     "migration": Observer(_migration, frozenset({"loaded_cost_y", "infrastructure", "service_charges"})),
@@ -421,13 +439,17 @@ def _differs(a: list, b: list) -> bool:
 def _pattern(key: str) -> str:
     """A catalogue key as a formula names it: any option and any broker type as `*`."""
     def instance(rest: str) -> str:
-        size = max((i for i in CATALOGUE.instances if rest.startswith(i + ".")), key=len)
+        sizes = [i for i in CATALOGUE.instances if rest.startswith(i + ".")]
+        size = max(sizes, key=len) if sizes else rest.rpartition(".")[0]  # a service's own size (m7g.4xlarge)
         return "*" + rest[len(size):]
     if key.startswith("price_book.instances."):
         return "price_book.instances." + instance(key.removeprefix("price_book.instances."))
     if key.startswith("options."):
         rest = key.split(".", 2)[2]
-        return "options.*." + ("brokers." + instance(rest.removeprefix("brokers.")) if rest.startswith("brokers.") else rest)
+        for group in ("brokers.", "agents."):
+            if rest.startswith(group):
+                return "options.*." + group + instance(rest.removeprefix(group))
+        return "options.*." + rest
     return key
 
 
@@ -516,7 +538,8 @@ def test_every_formula_is_checked_or_says_why_not():
 def _schema_fields() -> set[str]:
     fields = set()
     for group, info in Assessment.model_fields.items():
-        model = Cluster if group == "clusters" else info.annotation
+        model = Cluster if group == "clusters" else next(
+            (t for t in (info.annotation, *typing.get_args(info.annotation)) if isinstance(t, type)), None)
         if isinstance(model, type) and issubclass(model, BaseModel):
             fields |= {f"{group}.{name}" for name in model.model_fields}
     return fields
@@ -566,7 +589,7 @@ def acme_report(tmp_path_factory):
     project.write(example("acme"))
     made = report(project.project, "acme", formats=("html", "xlsx"))
     folder = project.project.output_dir("acme")
-    return {"results": made.results, "html": (folder / f"{report_name('acme')}.html").read_text(encoding="utf-8"),
+    return {"results": made.results.as_json(), "html": (folder / f"{report_name('acme')}.html").read_text(encoding="utf-8"),
             "xlsx": folder / "acme-kafka-tco-model.xlsx"}
 
 

@@ -8,8 +8,9 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from reportgen.build.pipeline import Project, compute
+from reportgen.build.pipeline import Project
 
+from .conftest import model_results
 from .strategies import assessments
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
@@ -39,7 +40,7 @@ def numbers(value, where: str = "results"):
 @given(data=assessments())
 def test_a_valid_assessment_computes_to_finite_figures(fuzz_project, data):
     (fuzz_project.inputs / "fuzz.json").write_text(json.dumps(data, indent=2))
-    results = compute(fuzz_project, "fuzz").results
+    results = model_results(fuzz_project, "fuzz")
     assert list(results["options"]) == data["assessment"]["options"]
     figures = dict(numbers(results))
     assert figures and not [where for where, x in figures.items() if not math.isfinite(x)]

@@ -16,8 +16,8 @@ def close(a, b):
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
-def test_every_total_is_the_sum_of_its_parts(example_results, slug):
-    results = example_results[slug]
+def test_every_total_is_the_sum_of_its_parts(example_json, slug):
+    results = example_json[slug]
     for option_id, option in results["options"].items():
         for row in option["years"]:
             for category, parts in CATEGORIES.items():
@@ -28,8 +28,8 @@ def test_every_total_is_the_sum_of_its_parts(example_results, slug):
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
-def test_tco_savings_and_roi_identities(example_results, slug):
-    results = example_results[slug]
+def test_tco_savings_and_roi_identities(example_json, slug):
+    results = example_json[slug]
     current = results["options"][results["current_option"]]
     assert current["savings"] == 0 and current["roi"] is None and current["payback_months"] is None
     for option_id, option in results["options"].items():
@@ -47,8 +47,8 @@ def test_tco_savings_and_roi_identities(example_results, slug):
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)
-def test_results_carry_every_key_of_the_contract(example_results, slug):
-    results = example_results[slug]
+def test_results_carry_every_key_of_the_contract(example_json, slug):
+    results = example_json[slug]
     for key in ("customer", "generated", "current_option", "proposed_option", "impacted_engineers", "hourly_rate",
                 "cost_per_incident", "options"):
         assert key in results

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.catalogue import load_catalogue
-from reportgen.build.pipeline import Project, compute
+from reportgen.build.pipeline import Project
 
-from .conftest import variant
+from .conftest import model_results, variant
 from .strategies import assessments, maximum
 
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=True, database=None,
@@ -29,7 +29,7 @@ def run(tmp_path_factory):
 
     def results(data: dict) -> dict:
         (project.inputs / "fuzz.json").write_text(json.dumps(data))
-        return compute(project, "fuzz").results
+        return model_results(project, "fuzz")
     return results
 
 
@@ -125,8 +125,8 @@ def test_scaling_every_price_by_k_scales_infrastructure_and_service_charges_by_k
                     (key, category, part)
 
 
-def test_a_euro_assessment_converts_catalogue_prices_but_not_the_customers_amounts(tmp_project, example_results):
-    usd = example_results["acme"]
+def test_a_euro_assessment_converts_catalogue_prices_but_not_the_customers_amounts(tmp_project, example_json):
+    usd = example_json["acme"]
     eur = tmp_project.compute(variant("acme", **{"assessment.currency": "EUR",
                                                  "assessment.usd_to_currency": {"value": 0.5, "as_of": "2026-11-01"}}))
     assert eur["currency"] == "EUR"

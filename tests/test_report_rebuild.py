@@ -26,10 +26,10 @@ def acme_twice(tmp_path_factory):
     data = example("acme")
     data["organization"]["loaded_cost_per_fte_per_year"] = OLD_COST
     project = tmp_project(tmp_path_factory.mktemp("changes"), data)
-    first = report(project, "acme", formats=("pdf",)).results
+    first = report(project, "acme", formats=("pdf",)).results.as_json()
     data["organization"]["loaded_cost_per_fte_per_year"] = NEW_COST
     project.input_file("acme").write_text(json.dumps(data, indent=2))
-    second = report(project, "acme", formats=("pdf",)).results
+    second = report(project, "acme", formats=("pdf",)).results.as_json()
     pdf = (project.output_dir("acme") / f"{report_name('acme')}.pdf").read_bytes()
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     return first, second, text

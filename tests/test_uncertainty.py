@@ -146,8 +146,8 @@ def test_a_new_range_elsewhere_leaves_the_other_inputs_draws_alone(tmp_project):
     assert after["options"]["confluent_cloud"]["range"] == before["options"]["confluent_cloud"]["range"]
 
 
-def test_sensitivity_is_ordered_by_swing_and_matches_runs_at_low_and_high(tmp_project, example_results):
-    rows = example_results["acme"]["sensitivity"]
+def test_sensitivity_is_ordered_by_swing_and_matches_runs_at_low_and_high(tmp_project, example_json):
+    rows = example_json["acme"]["sensitivity"]
     assert [row["swing"] for row in rows] == sorted((row["swing"] for row in rows), reverse=True)
     for row in rows:
         assert row["swing"] == pytest.approx(abs(row["savings_at_high"] - row["savings_at_low"]))
@@ -158,17 +158,17 @@ def test_sensitivity_is_ordered_by_swing_and_matches_runs_at_low_and_high(tmp_pr
     assert top["savings_at_high"] == pytest.approx(saving(tmp_project, with_range(base, "baseline.platform_fte", 8)))
 
 
-def test_sensitivity_names_every_ranged_input_by_path_and_label(example_results):
-    labels = {row["input"]: row["label"] for row in example_results["bluebird"]["sensitivity"]}
+def test_sensitivity_names_every_ranged_input_by_path_and_label(example_json):
+    labels = {row["input"]: row["label"] for row in example_json["bluebird"]["sensitivity"]}
     assert labels["clusters[0].ingress_mbps"] == "Cluster production: ingress MB/s"
     assert labels["risk.incidents_per_year"] == "Incidents per year"
-    northwind = {row["input"]: row["label"] for row in example_results["northwind"]["sensitivity"]}
+    northwind = {row["input"]: row["label"] for row in example_json["northwind"]["sensitivity"]}
     assert northwind["overrides.options.confluent_cloud.committed_use_discount"] == \
         "Confluent Cloud: committed use discount"
 
 
-def test_every_option_carries_a_range_and_the_proposed_one_a_histogram(example_results):
-    for slug, results in example_results.items():
+def test_every_option_carries_a_range_and_the_proposed_one_a_histogram(example_json):
+    for slug, results in example_json.items():
         for option_id, option in results["options"].items():
             outcome = option["range"]
             assert outcome["trials"] == example(slug)["assessment"]["monte_carlo"]["trials"]
@@ -180,8 +180,8 @@ def test_every_option_carries_a_range_and_the_proposed_one_a_histogram(example_r
         assert sum(histogram["counts"]) == results["options"][results["proposed_option"]]["range"]["trials"]
 
 
-def test_the_current_option_has_no_roi_range(example_results):
-    current = example_results["acme"]["options"]["self_managed_kafka"]["range"]
+def test_the_current_option_has_no_roi_range(example_json):
+    current = example_json["acme"]["options"]["self_managed_kafka"]["range"]
     assert current["roi"] == {"p10": None, "p50": None, "p90": None}
     assert current["savings"] == {"p10": 0.0, "p50": 0.0, "p90": 0.0} and current["probability_of_savings"] == 0.0
 

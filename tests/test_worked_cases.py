@@ -148,7 +148,7 @@ def compute_case(case: dict, folder: Path) -> dict:
     (folder / "inputs").mkdir(parents=True, exist_ok=True)
     path = folder / "inputs" / f"{data['customer']['slug']}.json"
     path.write_text(json.dumps(data, indent=2))
-    return compute_assessment(load_assessment(path, catalogue, folder), path.read_bytes(), catalogue).results
+    return compute_assessment(load_assessment(path, catalogue, folder), path.read_bytes(), catalogue).results.as_json()
 
 
 @pytest.mark.parametrize("case", load_cases())

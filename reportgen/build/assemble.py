@@ -14,6 +14,9 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from reportgen.catalogue import Values
+from reportgen.inputs.schema import Assessment
+from reportgen.model.contract import Results
 from reportgen.report import fallback
 from reportgen.report.chart_plan import WIDTH_IN, chart_names, chart_words, height_in
 from reportgen.forked import Forked
@@ -21,8 +24,9 @@ from reportgen.inputs.logo import safe_logo
 from reportgen.build.run import Computed, Stages
 from reportgen.project import Project
 from reportgen.problems import ReportgenError
-from reportgen.pdf.render import Site, import_weasyprint, metadata_date, render_html, render_pdf
-from reportgen.report.theme import load_theme
+from reportgen.pdf.render import (DEFAULT_STANDARD, Site, check_standard, import_weasyprint, metadata_date, render_html,
+                                   render_pdf)
+from reportgen.report.theme import Theme, load_theme
 from reportgen.report.view import build_view
 
 FORMATS = ("pdf", "html", "xlsx")
@@ -45,7 +49,8 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
     return f"customer/{name}", data
 
 
-def _draw_outputs(results: dict, assessment, values, theme, formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
+def _draw_outputs(results: Results, assessment: Assessment, values: Values, theme: Theme,
+                  formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
     """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF paints them."""
     if {"pdf", "html"} & set(formats):
         from reportgen.report.charts import draw_charts
@@ -87,7 +92,7 @@ class Files(Mapping):
         return len(self.ready)
 
 
-def chart_frame(href: str, name: str, results: dict) -> bytes:
+def chart_frame(href: str, name: str, results: Results) -> bytes:
     """An SVG of a chart's size that shows the chart by reference.
 
     WeasyPrint reads an image's size while it builds the pages, before a second process can have
@@ -106,8 +111,11 @@ def _drawn(url: str) -> str:
 
 
 def build_report(project: Project, computed: Computed, theme_id: str,
-                 formats: tuple[str, ...], paper: str, stages: Stages, renderer: Forked | None = None) -> dict[str, bytes]:
+                 formats: tuple[str, ...], paper: str, stages: Stages, renderer: Forked | None = None,
+                 draft: bool = False, pdf_standard: str = DEFAULT_STANDARD) -> dict[str, bytes]:
     """Every output file of the report except results.json, by its path in the customer's output folder.
+
+    `pdf_standard` is the standard the PDF declares, one of reportgen.pdf.render.STANDARDS.
 
     With a `renderer` (see reportgen.pdf.process.rendering_process), the PDF is laid out there while this process
     draws the charts and the workbook: one report on a two-core machine takes the longer of the two
@@ -117,31 +125,46 @@ def build_report(project: Project, computed: Computed, theme_id: str,
     if unknown or not formats:
         raise ReportgenError(f"unknown format or paper {', '.join(unknown) or '(none)'}; "
                              f"formats: {', '.join(FORMATS)}; paper: {', '.join(PAPERS)}")
+    check_standard(pdf_standard)
     results, assessment = computed.results, computed.assessment
     theme = load_theme(project.templates, theme_id)
     resolved, values = computed.resolved, computed.values
     visual = bool({"pdf", "html"} & set(formats))
     renderer = renderer if "pdf" in formats else None
     with contextlib.closing(_draw_outputs(results, assessment, values, theme, formats)) as drawn:
-        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, renderer) if visual else {}
+        outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, renderer,
+                         draft, pdf_standard) if visual else {}
         for stage, made, seconds in drawn:  # what the document did not need: the workbook
             stages.seconds[stage] = seconds
-            outputs[f"{results['customer']['slug']}-kafka-tco-model.xlsx"] = made
+            outputs[f"{results.customer.slug}-kafka-tco-model.xlsx"] = made
     if renderer is not None:
         pdf, stages.seconds["pdf"] = next(renderer)
-        outputs[f"{report_name(results['customer']['slug'])}.pdf"] = pdf
+        outputs[f"{report_name(results.customer.slug)}.pdf"] = pdf
+    if "pdf" in formats:
+        _check_claims(outputs[f"{report_name(results.customer.slug)}.pdf"], results, stages)
     return outputs
 
 
-def _build(project: Project, computed: Computed, theme, resolved, values, formats: tuple[str, ...], paper: str,
-           stages: Stages, drawn: Iterator[tuple[str, object, float]], renderer: Forked | None) -> dict[str, bytes]:
+def _check_claims(pdf: bytes, results: Results, stages: Stages) -> None:
+    """Refuse a PDF whose summary or ROI table prints a figure its own results contradict."""
+    from reportgen.pdf.claims import check_claims  # pypdf is needed only once a PDF exists
+    with stages.stage("claims"):
+        mismatches = check_claims(pdf, results)
+    if mismatches:
+        raise ReportgenError("the PDF does not say what results.json says (a bug in a template or filter; "
+                             "nothing was written):\n  " + "\n  ".join(mismatches))
+
+
+def _build(project: Project, computed: Computed, theme: Theme, resolved: Assessment, values: Values,
+           formats: tuple[str, ...], paper: str, stages: Stages, drawn: Iterator[tuple[str, object, float]],
+           renderer: Forked | None, draft: bool, pdf_standard: str) -> dict[str, bytes]:
     """The HTML and the PDF, or the PDF's document sent to `renderer` and then its charts."""
     results, assessment = computed.results, computed.assessment
     outputs: dict[str, bytes] = {}
     with stages.stage("html"):
         logo = _logo(project, assessment.customer.logo)
         names = chart_names(results)
-        view = build_view(results, assessment, resolved, values, theme, names, logo[0] if logo else None)
+        view = build_view(results, assessment, resolved, values, theme, names, logo[0] if logo else None, draft)
         created = metadata_date(assessment.assessment.date)
         chart_urls = {name: f"charts/{name}.svg" for name in names}
         view |= {"paper": paper, "iso_date": created.isoformat(),
@@ -160,19 +183,19 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             view["assets"]["fallback_css"] = FALLBACK_CSS
             html = render_html(project.templates, view, compiled)
     files = Files(memory, chart_urls, drawn, stages)
-    site = Site(base=project.output_dir(results["customer"]["slug"]).resolve().as_uri() + "/",
+    site = Site(base=project.output_dir(results.customer.slug).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),
                 mounts={"style/": project.templates / "report",
                         f"{fallback.FOLDER}/": project.templates / fallback.FOLDER},
                 memory=memory)
-    name = report_name(results["customer"]["slug"])
+    name = report_name(results.customer.slug)
     if "pdf" in formats:
         sheets = tuple(filter(None, (view["assets"][css] for css in ("theme_css", "fallback_css", "report_css"))))
         frames = {url: chart_frame(Path(_drawn(url)).name, chart, results) for chart, url in chart_urls.items()}
         document = dataclasses.replace(site, memory={**memory, **frames})
         attachment = (f"{assessment.customer.slug}.json", computed.input_bytes)
         if renderer is not None:
-            renderer.send((html, document, created, attachment, sheets))
+            renderer.send((html, document, created, attachment, sheets, pdf_standard))
         files.load()  # while the renderer lays the pages out; without one, its own stage, not part of the PDF's
         charts = {_drawn(url): files[url] for url in chart_urls.values()}
         if renderer is not None:
@@ -181,7 +204,8 @@ def _build(project: Project, computed: Computed, theme, resolved, values, format
             with stages.stage("pdf"):
                 import_weasyprint()
                 pdf_site = dataclasses.replace(document, memory={**document.memory, **charts})
-                outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment, stylesheets=sheets)
+                outputs[f"{name}.pdf"] = render_pdf(html, pdf_site, created, attachment, stylesheets=sheets,
+                                                    pdf_standard=pdf_standard)
     if "html" in formats:
         outputs[f"{name}.html"] = html.encode("utf-8")
         outputs.update(files)

@@ -2,8 +2,13 @@
 
 A report depends on its inputs file, the catalogue entries it read, the templates and theme, the
 tool (version and source) and the build settings. `output/.manifest.json` keeps a fingerprint of
-each for every customer built; a customer is rebuilt only when one of them differs. Checking
-needs no model run, so a batch with nothing to do takes a fraction of a second.
+each for every customer built, with the size and digest of each file the build wrote; a customer is
+rebuilt only when one of them differs or a file is no longer as the build left it. Checking needs no
+model run, so a batch with nothing to do takes a fraction of a second.
+
+Each customer of a batch is built by a worker process (reportgen.build.workers): one that dies or runs
+out of time fails that customer alone. The manifest is saved after each customer, so a batch stopped
+by Ctrl-C or SIGTERM keeps what it built, and the same command run again builds the rest.
 """
 
 from __future__ import annotations
@@ -12,63 +17,26 @@ import gc
 import hashlib
 import json
 import os
+import signal
+import stat
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reportgen import __version__
-from reportgen.catalogue import Catalogue
+from reportgen.catalogue import Catalogue, CatalogueError
 from reportgen.forked import Forked
-from reportgen.problems import ReportgenError
+from reportgen.problems import ReportgenError, printable, shown_path
 from reportgen.pdf.process import rendering_process
 from reportgen.report.theme import lineage
-from reportgen.build.writer import json_bytes, write_atomic
+from reportgen.build.state import FileDigests, Manifest, usable_cache
 
-MANIFEST_NAME = ".manifest.json"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
-
-class FileDigests:
-    """SHA-256 of files, each reused while the file keeps its size and modification time.
-
-    The templates hold 20 MB of fonts; hashing them on every run took a twentieth of a second.
-    Editing, copying or checking out a file changes its modification time, so it is hashed again.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.known: dict[str, list] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        self.changed = False
-
-    def of(self, file: Path) -> str:
-        stat = file.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns]
-        key = str(file.resolve())
-        known = self.known.get(key)
-        if isinstance(known, list) and known[:2] == stamp:
-            return known[2]
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        self.known[key] = stamp + [digest]
-        self.changed = True
-        return digest
-
-    def combined(self, files: list[tuple[Path, str]]) -> str:
-        """One digest of named files: a change to any name or content changes it."""
-        digest = hashlib.sha256()
-        for path, name in sorted(files, key=lambda item: item[1]):
-            digest.update(f"{name}\0{self.of(path)}\0".encode())
-        return digest.hexdigest()
-
-    def save(self) -> None:
-        if self.changed:
-            write_atomic(self.path, json_bytes(dict(sorted(self.known.items()))))
+DEFAULT_TIMEOUT = 1800  # seconds per report; the schema's largest estate takes well under a minute
+MOST_MEMORY_MB = 2048  # the default memory budget of one report's simulation, at most
 
 
 def _tree(folder: Path, pattern: str = "*", skip: Path | None = None) -> list[tuple[Path, str]]:
@@ -96,11 +64,27 @@ def entry_digest(catalogue: Catalogue, key: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a build may take: no part of the fingerprint, since they change no output."""
+    timeout: float = DEFAULT_TIMEOUT  # seconds per report
+    memory_mb: int | None = None  # for one report's range simulation; None: the default share (see memory_share)
+
+
+def memory_share(workers: int) -> int:
+    """The default memory budget of one report's simulation, in MB: a quarter of this machine's memory, shared
+    among the batch's workers, and at most MOST_MEMORY_MB."""
+    machine_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    return max(1, min(MOST_MEMORY_MB, machine_mb // 4 // max(workers, 1)))
+
+
+@dataclass(frozen=True)
 class Settings:
     """What a build was asked for: part of the fingerprint, since it changes the output."""
     theme: str = "default"
     formats: tuple[str, ...] = ("pdf", "html", "xlsx")
     paper: str = "a4"
+    draft: bool = False
+    pdf_standard: str = "ua-1"
 
     def record(self) -> dict:
         """As stored in the manifest (JSON has lists, not tuples)."""
@@ -130,23 +114,52 @@ class Fingerprint:
     settings: dict
 
 
+def regional(catalogue: Catalogue, inputs_bytes: bytes) -> Catalogue | None:
+    """The catalogue as the assessment's region prices it, or None when the region cannot be told or is unknown
+    (then the customer is rebuilt, and validation says why)."""
+    try:
+        region = json.loads(inputs_bytes).get("customer", {}).get("region", catalogue.region)
+        return catalogue.in_region(region)
+    except (ValueError, AttributeError, CatalogueError):
+        return None
+
+
 def fingerprint(inputs_bytes: bytes, used_keys, catalogue: Catalogue, environment: Environment,
                 settings: Settings) -> Fingerprint:
+    priced = regional(catalogue, inputs_bytes) or catalogue
     return Fingerprint(hashlib.sha256(inputs_bytes).hexdigest(),
-                       {key: entry_digest(catalogue, key) for key in sorted(used_keys)},
+                       {key: entry_digest(priced, key) for key in sorted(used_keys)},
                        environment.templates_sha256, environment.tool, settings.record())
 
 
+def output_problem(folder: Path, outputs: dict[str, dict], digests: FileDigests) -> str | None:
+    """Why the files the last build wrote are no longer as it left them (missing, or of another size or
+    digest), or None."""
+    for name, expected in outputs.items():
+        path = folder / name
+        try:
+            status = path.lstat()
+        except OSError:
+            return f"output missing: {name}"
+        if (not stat.S_ISREG(status.st_mode) or status.st_size != expected["size"]
+                or digests.of(path) != expected["sha256"]):
+            return f"output altered: {name}"
+    return None
+
+
 def stale_reason(previous: dict | None, inputs_bytes: bytes, catalogue: Catalogue, environment: Environment,
-                 settings: Settings, outputs_present: bool) -> str | None:
+                 settings: Settings, outputs_problem: str | None) -> str | None:
     """Why a customer needs a new report, or None when its last one is up to date."""
     if previous is None:
         return "never built"
-    if not outputs_present:
-        return "output missing"
+    if outputs_problem:
+        return outputs_problem
     if previous["inputs_sha256"] != hashlib.sha256(inputs_bytes).hexdigest():
         return "inputs changed"
-    changed = [key for key, digest in previous["catalogue"].items() if entry_digest(catalogue, key) != digest]
+    priced = regional(catalogue, inputs_bytes)
+    if priced is None:
+        return "region unknown"
+    changed = [key for key, digest in previous["catalogue"].items() if entry_digest(priced, key) != digest]
     if changed:
         return "catalogue changed: " + ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
     if previous["templates_sha256"] != environment.templates_sha256:
@@ -158,27 +171,10 @@ def stale_reason(previous: dict | None, inputs_bytes: bytes, catalogue: Catalogu
     return None
 
 
-class Manifest:
-    """Fingerprints and headline figures of the last successful build of each customer."""
-
-    def __init__(self, output: Path):
-        self.path = output / MANIFEST_NAME
-        try:
-            self.customers: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))["customers"]
-        except (OSError, ValueError, KeyError):
-            self.customers = {}
-        self.loaded = json.dumps(self.customers, sort_keys=True)
-
-    def save(self) -> None:
-        """Write the manifest when it changed (a run that built nothing and forgot nothing writes nothing)."""
-        if json.dumps(self.customers, sort_keys=True) != self.loaded:
-            write_atomic(self.path, json_bytes({"customers": dict(sorted(self.customers.items()))}))
-
-
 @dataclass
 class Outcome:
     slug: str
-    status: str  # built | up to date | failed
+    status: str  # built | up to date | failed | not built (the batch was interrupted first)
     seconds: float = 0.0
     reason: str = ""
     error: str = ""
@@ -188,6 +184,7 @@ class Outcome:
     record: dict = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # the reviewer's and the writer's, each a line to print
 
 
 def _warm_up() -> None:
@@ -202,31 +199,60 @@ def _warm_up() -> None:
     gc.freeze()
 
 
-def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment,
+def _build_in_worker(root: str, slug: str, settings: Settings, environment: Environment, limits: Limits,
                      single: bool = False, renderer: Forked | None = None) -> Outcome:
     """One customer's report; `single` when it is the only one to build, `renderer` its PDF's process if any."""
     with _collector_paused(collect_over_mb=None if single else WORKER_MEMORY_MB):
-        return _build_one(root, slug, settings, environment, renderer)
+        return _build_one(root, slug, settings, environment, limits, renderer)
 
 
-def _build_one(root: str, slug: str, settings: Settings, environment: Environment, renderer: Forked | None) -> Outcome:
+def _build_one(root: str, slug: str, settings: Settings, environment: Environment, limits: Limits,
+               renderer: Forked | None) -> Outcome:
     from reportgen.catalogue import load_catalogue
-    from reportgen.build.pipeline import Project, report
+    from reportgen.build.pipeline import Project, report, reviewer_lines
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()
-        built = report(Project(Path(root)), slug, settings.theme, settings.formats, settings.paper, catalogue, renderer)
+        project = Project(Path(root))
+        built = report(project, slug, settings.theme, settings.formats, settings.paper, catalogue, renderer,
+                       settings.draft, limits.memory_mb, settings.pdf_standard)
         results = built.results
-        proposed = results["options"][results["proposed_option"]]
-        record = asdict(fingerprint(built.input_bytes, results["catalogue_used"], catalogue, environment, settings))
-        record["headline"] = {"savings": proposed["savings"], "roi": proposed["roi"], "currency": results["currency"]}
-        return Outcome(slug, "built", time.perf_counter() - started, savings=proposed["savings"],
-                       roi=proposed["roi"], currency=results["currency"], record=record,
-                       files=[str(f) for f in built.files], stages=dict(built.stages.seconds))
+        proposed = results.options[results.proposed_option]
+        record = asdict(fingerprint(built.input_bytes, results.catalogue_used, catalogue, environment, settings))
+        record["headline"] = {"savings": proposed.savings, "roi": proposed.roi, "currency": results.currency}
+        record["outputs"] = {name: {"size": file.size, "sha256": file.sha256} for name, file in built.outputs.items()}
+        return Outcome(slug, "built", time.perf_counter() - started, savings=proposed.savings,
+                       roi=proposed.roi, currency=results.currency, record=record,
+                       files=[str(f) for f in built.files], stages=dict(built.stages.seconds),
+                       warnings=reviewer_lines(results, built.input_bytes, shown_path(project.input_file(slug),
+                                                                                       project.root)) + built.notes)
     except ReportgenError as exc:
         return Outcome(slug, "failed", time.perf_counter() - started, error=str(exc))
+    except OSError as exc:  # the system refused a file outside the output (a temporary one, a font): no bug of ours
+        where = f" ({exc.filename})" if exc.filename else ""
+        return Outcome(slug, "failed", time.perf_counter() - started,
+                       error=f"the system refused a file operation: {exc.strerror or exc}{where}")
     except Exception as exc:  # a bug must not stop the other customers; it is reported with its type
         return Outcome(slug, "failed", time.perf_counter() - started, error=f"internal error: {exc!r}")
+
+
+class TimedOut(ReportgenError):
+    """A report that ran longer than --timeout."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the report built in this process once it has run `seconds` (a batch's workers are stopped by the batch)."""
+    def expire(signum, frame):
+        raise TimedOut(f"took longer than {seconds:g} s (--timeout); stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 WORKER_MEMORY_MB = 1024  # a batch worker frees its reports' garbage once it holds this much
@@ -260,9 +286,9 @@ def _collector_paused(collect_over_mb: float | None) -> Iterator[None]:
 
 
 class Progress:
-    """A one-line progress bar on stderr, and a line per finished customer."""
+    """A one-line progress bar on stderr, a line per finished customer, and the batch's warnings."""
 
-    def __init__(self, total: int, stream=sys.stderr):
+    def __init__(self, total: int = 0, stream=sys.stderr):
         self.total, self.done, self.stream = total, 0, stream
 
     def step(self, outcome: Outcome) -> None:
@@ -271,13 +297,19 @@ class Progress:
         filled = round(width * self.done / max(self.total, 1))
         bar = "#" * filled + "." * (width - filled)
         detail = outcome.reason if outcome.status != "failed" else outcome.error.splitlines()[0]
-        print(f"[{bar}] {self.done:>3}/{self.total} {outcome.slug:<20} {outcome.status:<10} "
-              f"{outcome.seconds:5.1f} s  {detail}", file=self.stream, flush=True)
+        print(printable(f"[{bar}] {self.done:>3}/{self.total} {outcome.slug:<20} {outcome.status:<10} "
+                        f"{outcome.seconds:5.1f} s  {detail}"), file=self.stream, flush=True)
+
+    def warn(self, line: str | None) -> None:
+        if line:
+            print(printable(line), file=self.stream, flush=True)
 
 
 def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, force: bool,
-         environment: Environment, manifest: Manifest) -> tuple[list[Outcome], list[tuple[str, str]]]:
+         environment: Environment, manifest: Manifest,
+         digests: FileDigests | None = None) -> tuple[list[Outcome], list[tuple[str, str]]]:
     """Split customers into up-to-date outcomes and (slug, reason) pairs to build."""
+    digests = digests or FileDigests(project.cache / "digests.json")
     current, to_build = [], []
     for slug in slugs:
         previous = manifest.customers.get(slug)
@@ -286,60 +318,133 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
         except (ReportgenError, OSError) as exc:
             current.append(Outcome(slug, "failed", error=str(exc)))
             continue
-        outputs_present = (project.output_dir(slug) / "results.json").is_file()
-        reason = "forced" if force else stale_reason(previous, inputs_bytes, catalogue, environment, settings,
-                                                     outputs_present)
+        if force:
+            to_build.append((slug, "forced"))
+            continue
+        outputs = output_problem(project.output_dir(slug), previous["outputs"], digests) if previous else None
+        reason = stale_reason(previous, inputs_bytes, catalogue, environment, settings, outputs)
         if reason is None:
-            headline = previous.get("headline", {})
-            current.append(Outcome(slug, "up to date", savings=headline.get("savings"), roi=headline.get("roi"),
-                                   currency=headline.get("currency", "USD")))
+            headline = previous["headline"]
+            current.append(Outcome(slug, "up to date", savings=headline["savings"], roi=headline["roi"],
+                                   currency=headline["currency"]))
         else:
             to_build.append((slug, reason))
     return current, to_build
 
 
-def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settings, *, force: bool = False,
-               workers: int | None = None, progress: Progress | None = None) -> list[Outcome]:
-    """Build every stale customer in a process pool; one failure never stops the others.
+class Interrupted(Exception):
+    """The batch was stopped (Ctrl-C, SIGTERM): every customer's outcome so far, and the exit status to give."""
 
-    A single customer's PDF gets its own process at once, before anything is read: it spends the time
-    this process takes to plan, validate and compute on importing WeasyPrint (see rendering.py).
+    def __init__(self, status: int, outcomes: list[Outcome]):
+        super().__init__(f"interrupted (exit status {status})")
+        self.status, self.outcomes = status, outcomes
+
+
+def build_many(project, slugs: list[str], catalogue: Catalogue, settings: Settings, *, force: bool = False,
+               workers: int | None = None, progress: Progress | None = None,
+               limits: Limits | None = None) -> list[Outcome]:
+    """Build every stale customer; one failure never stops the others.
+
+    A single customer is built in this process, and its PDF gets its own process at once, before
+    anything is read: it spends the time this process takes to plan, validate and compute on
+    importing WeasyPrint (see rendering.py). Ctrl-C or SIGTERM ends every worker and raises
+    Interrupted once the manifest holds what was built.
     """
+    from reportgen.build.pipeline import check_source_date_epoch
+    check_source_date_epoch()
     renderer = rendering_process() if len(slugs) == 1 and "pdf" in settings.formats else None
     with renderer or nullcontext():
-        return _build_all(project, slugs, catalogue, settings, force, workers, progress, renderer)
+        return _build_all(project, slugs, catalogue, settings, force, workers, progress or Progress(),
+                          limits or Limits(), renderer)
 
 
 def _build_all(project, slugs: list[str], catalogue: Catalogue, settings: Settings, force: bool,
-               workers: int | None, progress: Progress | None, renderer: Forked | None) -> list[Outcome]:
+               workers: int | None, progress: Progress, limits: Limits, renderer: Forked | None) -> list[Outcome]:
+    if project.output.is_dir():
+        for line in usable_cache(project.cache):
+            progress.warn(line)
     digests = FileDigests(project.cache / "digests.json")
-    environment = Environment.of(project.root, settings, digests)
     manifest = Manifest(project.output)
-    outcomes, to_build = plan(project, slugs, catalogue, settings, force, environment, manifest)
-    progress = progress or Progress(len(to_build))
+    progress.warn(digests.warning)
+    progress.warn(manifest.warning)
+    environment = Environment.of(project.root, settings, digests)
+    outcomes, to_build = plan(project, slugs, catalogue, settings, force, environment, manifest, digests)
+    progress.total = len(to_build)
+    reasons = dict(to_build)
     workers = max(1, min(workers or os.cpu_count() or 1, len(to_build) or 1))
-    if to_build:
-        def finished(outcome: Outcome, reason: str) -> None:
-            outcome.reason = reason
+    limits = limits if limits.memory_mb else Limits(limits.timeout, memory_share(workers))
+
+    def finished(outcome: Outcome) -> None:
+        """Record a customer's outcome; Ctrl-C and SIGTERM wait until the table and the manifest agree on it."""
+        with _signals_held():
+            outcome.reason = reasons[outcome.slug]
             if outcome.status == "built":
                 manifest.customers[outcome.slug] = outcome.record
             else:
                 manifest.customers.pop(outcome.slug, None)
             outcomes.append(outcome)
             progress.step(outcome)
+            progress.warn(manifest.save())
 
-        if workers == 1:  # the only report to build lays its PDF out on the second core (see rendering.py)
-            for slug, reason in to_build:
-                finished(_build_in_worker(str(project.root), slug, settings, environment, len(to_build) == 1,
-                                          renderer), reason)
-        else:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
-                futures = {pool.submit(_build_in_worker, str(project.root), slug, settings, environment): reason
-                           for slug, reason in to_build}
-                for future in as_completed(futures):
-                    finished(future.result(), futures[future])
-        manifest.save()
+    def lost(slug: str, reason: str) -> Outcome:
+        return Outcome(slug, "failed", error=reason)
+
+    def work(slug: str) -> Outcome:
+        return _build_in_worker(str(project.root), slug, settings, environment, limits)
+
+    try:
+        with _interruptible() as received:
+            if len(to_build) == 1:  # the only report to build lays its PDF out on the second core (see rendering.py)
+                with _time_limit(limits.timeout):
+                    finished(_build_in_worker(str(project.root), to_build[0][0], settings, environment, limits,
+                                              True, renderer))
+            elif to_build:
+                from reportgen.build.workers import Workers  # multiprocessing: only a batch needs it
+                with Workers(workers, _warm_up, work, lost, limits.timeout) as pool:
+                    for outcome in pool.results([slug for slug, _ in to_build]):
+                        finished(outcome)
+            if received:  # the exception was raised inside a library's callback, which only printed it
+                raise SystemExit(128 + received[0])
+    except (KeyboardInterrupt, SystemExit) as exc:
+        status = 130 if isinstance(exc, KeyboardInterrupt) else exc.code if isinstance(exc.code, int) else 1
+        done = {o.slug for o in outcomes}
+        outcomes += [Outcome(slug, "not built", reason="interrupted") for slug, _ in to_build if slug not in done]
+        progress.warn(manifest.save())
+        raise Interrupted(status, _in_order(outcomes, slugs)) from None
     if project.output.is_dir():  # a run that wrote nothing, such as one with a broken input, creates no folder
-        digests.save()
+        progress.warn(digests.save())
+    return _in_order(outcomes, slugs)
+
+
+def _in_order(outcomes: list[Outcome], slugs: list[str]) -> list[Outcome]:
     order = {slug: i for i, slug in enumerate(slugs)}
     return sorted(outcomes, key=lambda o: order[o.slug])
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM are delivered once the block is done, not in the middle of it."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+@contextmanager
+def _interruptible() -> Iterator[list[int]]:
+    """SIGTERM raises SystemExit(143) here as Ctrl-C raises KeyboardInterrupt, so that the batch ends its workers
+    and saves its manifest for either. Each signal is also listed: raised inside a callback (a weak reference's,
+    a destructor), an exception is only printed, and the batch must stop all the same."""
+    received: list[int] = []
+
+    def leave(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt if signum == signal.SIGINT else SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, leave) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

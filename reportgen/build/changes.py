@@ -10,27 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reportgen.inputs.jsonparse import Path as JsonPath
-from reportgen.problems import json_path
+from pydantic import ValidationError
+
+from reportgen.inputs.leaves import leaves
+from reportgen.model.contract import Changes, Results
+from reportgen.problems import printable, shown_path
 
 HEADLINE_FIGURES = ("tco_hard", "savings", "savings_pct", "roi", "npv", "payback_months")
-IGNORED_INPUTS = {"$schema", "$comment"}
-
-
-def flatten(data, path: JsonPath = ()) -> dict[str, object]:
-    """Every leaf of a JSON document by its JSON path: ranges become `.low`, `.likely`, `.high`."""
-    if isinstance(data, dict):
-        leaves: dict[str, object] = {}
-        for key, value in data.items():
-            if key not in IGNORED_INPUTS:
-                leaves.update(flatten(value, path + (key,)))
-        return leaves
-    if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
-        leaves = {}
-        for index, value in enumerate(data):
-            leaves.update(flatten(value, path + (index,)))
-        return leaves
-    return {json_path(path): data}
 
 
 def _differences(old: dict, new: dict) -> list[dict]:
@@ -38,15 +24,15 @@ def _differences(old: dict, new: dict) -> list[dict]:
     return [{"path": k, "old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)]
 
 
-def headline(results: dict) -> dict[str, dict]:
-    return {o: {figure: results["options"][o].get(figure) for figure in HEADLINE_FIGURES}
-            for o in results["option_order"]}
+def headline(results: Results) -> dict[str, dict]:
+    return {o: {figure: getattr(results.options[o], figure) for figure in HEADLINE_FIGURES}
+            for o in results.option_order}
 
 
-def compare_runs(old_inputs: dict, new_inputs: dict, old_results: dict, new_results: dict) -> dict:
+def compare_runs(old_inputs: dict, new_inputs: dict, old_results: Results, new_results: Results) -> Changes:
     """Changed inputs, changed catalogue values (with status) and how each headline figure moved."""
-    old_catalogue = {k: v["value"] for k, v in old_results.get("catalogue_used", {}).items()}
-    new_catalogue = {k: v["value"] for k, v in new_results.get("catalogue_used", {}).items()}
+    old_catalogue = {k: v.value for k, v in old_results.catalogue_used.items()}
+    new_catalogue = {k: v.value for k, v in new_results.catalogue_used.items()}
     old_headline, new_headline = headline(old_results), headline(new_results)
     moved = []
     for option_id, figures in new_headline.items():
@@ -54,21 +40,37 @@ def compare_runs(old_inputs: dict, new_inputs: dict, old_results: dict, new_resu
             before = old_headline.get(option_id, {}).get(figure)
             if before != value:
                 moved.append({"option": option_id, "figure": figure, "old": before, "new": value})
-    return {
-        "previous": {key: old_results["generated"].get(key)
-                     for key in ("tool_version", "catalogue_version", "inputs_sha256")},
-        "inputs": _differences(flatten(old_inputs), flatten(new_inputs)),
+    old = old_results.generated
+    return Changes.model_validate({
+        "previous": {"tool_version": old.tool_version, "catalogue_version": old.catalogue_version,
+                     "inputs_sha256": old.inputs_sha256, "currency": old_results.currency},
+        "inputs": _differences(leaves(old_inputs), leaves(new_inputs)),
         "catalogue": [{"key": d["path"], "old": d["old"], "new": d["new"]}
                       for d in _differences(old_catalogue, new_catalogue)],
         "headline": moved,
-    }
+    })
 
 
-def previous_run(output_dir: Path) -> tuple[dict, dict] | None:
-    """The inputs and results of the report last written to `output_dir`, if there is one."""
+def previous_run(output_dir: Path, project_root: Path) -> tuple[tuple[dict, Results] | None, str | None]:
+    """The inputs and results of the report last written to `output_dir`, if there is one that this
+    version's results contract can read; else None, with one warning line when a report is there but
+    cannot be compared with (another version's, or edited by hand)."""
+    inputs_file, results_file = output_dir / "inputs.json", output_dir / "results.json"
+    if not inputs_file.is_file():  # no report yet, or results.json alone from `invoke compute`
+        return None, None
+    file = inputs_file
     try:
-        inputs = json.loads((output_dir / "inputs.json").read_text(encoding="utf-8"))
-        results = json.loads((output_dir / "results.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return inputs, results
+        inputs = json.loads(inputs_file.read_text(encoding="utf-8"))
+        if not isinstance(inputs, dict):
+            raise ValueError("it holds no assessment")
+        file = results_file
+        results = Results.model_validate_json(results_file.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        reason = f"not this version's results: {'.'.join(str(p) for p in first['loc']) or 'the file'}: {first['msg']}"
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"not JSON of an assessment: {exc}"
+    else:
+        return (inputs, results), None
+    return None, (f"warning: {printable(shown_path(file, project_root))}: {printable(reason)}; the previous report "
+                  "cannot be compared with, so Appendix C starts again from this report")

@@ -1,23 +1,30 @@
-"""The pipeline's entry points, used by tasks.py and the tests: validate, compute.
+"""The pipeline's entry points, used by tasks.py and the tests: validate, compute, report.
 
-Paths come in, files go out; everything between is pure. Nothing is written until every stage
-has succeeded.
+Paths come in, files go out; everything between is pure. A run reads its assessment once, and
+everything it makes comes from that one read. Nothing is written until every stage has succeeded,
+and then the customer's folder is replaced whole (see writer.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.catalogue import Catalogue, load_catalogue
 from reportgen.build.changes import compare_runs, previous_run
 from reportgen.forked import Forked
 from reportgen.inputs.loader import load_assessment
+from reportgen.model.contract import Changes, Results
 from reportgen.model.costs import evaluate
-from reportgen.problems import ReportgenError
+from reportgen.model.fairness import fair_baseline
+from reportgen.inputs.jsonparse import parse
+from reportgen.inputs.leaves import position
+from reportgen.problems import InputError, Problem, ReportgenError, printable, shown_path
 from reportgen.project import Project, is_customer_slug
 from reportgen.model.results import build_results
 from reportgen.inputs.scaffold import starting_assessment_json
@@ -25,7 +32,10 @@ from reportgen.model.scenario import catalogue_values, resolve
 from reportgen.inputs.schema import Assessment
 from reportgen.model.uncertainty import analyse
 from reportgen.build.run import Computed, Stages
-from reportgen.build.writer import exclusive, json_bytes, prune, write_atomic
+from reportgen.build.records import RecordedFile
+from reportgen.build.writer import exclusive, json_bytes, shown, write_atomic, write_folder
+
+READS = 3  # reads of an assessment that an editor keeps changing, before the run gives up
 
 
 def validate(project: Project, slug: str, catalogue: Catalogue | None = None) -> Assessment:
@@ -33,52 +43,140 @@ def validate(project: Project, slug: str, catalogue: Catalogue | None = None) ->
     return load_assessment(project.input_file(slug), catalogue, project.root)
 
 
-def compute(project: Project, slug: str, catalogue: Catalogue | None = None) -> Computed:
-    """Validate and compute one customer; no file is written."""
+def read_assessment(project: Project, slug: str, catalogue: Catalogue) -> tuple[Assessment, bytes]:
+    """The validated assessment and the bytes it was read from, one snapshot: what the figures, the cover, the
+    attachment and the manifest all come from, even if the file is edited meanwhile.
+
+    The loader reads the file itself to place each problem at its line, so the snapshot is read first and
+    the validated assessment must be the snapshot's; an edit landing between the two reads is read again.
+    """
+    path = project.input_file(slug)
+    for _ in range(READS):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReportgenError(f"cannot read {shown_path(path, project.root)}: {exc.strerror}") from None
+        assessment = load_assessment(path, catalogue, project.root)
+        try:
+            if Assessment.model_validate(parse(data.decode("utf-8-sig")).data) == assessment:
+                return assessment, data
+        except ValueError:  # the snapshot was half-saved; the loader read the finished file
+            pass
+    raise ReportgenError(f"{shown_path(path, project.root)} changed while it was read, {READS} times in a row; "
+                         "run again once it is saved")
+
+
+def compute(project: Project, slug: str, catalogue: Catalogue | None = None, memory_mb: int | None = None) -> Computed:
+    """Validate and compute one customer; no file is written. A proposal that cannot carry the workload is
+    refused; placeholders are only warned about (see `refusals`)."""
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
-    return compute_assessment(load_assessment(path, catalogue, project.root), path.read_bytes(), catalogue)
+    computed = compute_assessment(*read_assessment(project, slug, catalogue), catalogue, memory_mb)
+    _refuse(refusals(computed, shown_path(path, project.root), draft=True))
+    return computed
 
 
-def compute_assessment(assessment: Assessment, input_bytes: bytes, catalogue: Catalogue) -> Computed:
+def _refuse(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems)
+
+
+def compute_assessment(assessment: Assessment, input_bytes: bytes, catalogue: Catalogue,
+                       memory_mb: int | None = None) -> Computed:
+    """The model and its ranges for one assessment; the ranges' simulation within `memory_mb` when given."""
     resolved = resolve(assessment)
     values = catalogue_values(resolved, catalogue)
     evaluation = evaluate(resolved, values)
     generated = {"inputs_sha256": hashlib.sha256(input_bytes).hexdigest(), "catalogue_sha256": catalogue.sha256}
-    results = build_results(resolved, evaluation, values, generated, analyse(assessment, catalogue))
+    fairness = fair_baseline(resolved, evaluation, catalogue)
+    ranges = analyse(assessment, catalogue, memory_bytes=memory_mb * 2**20 if memory_mb else None)
+    results = build_results(resolved, evaluation, values, generated, ranges, json.loads(input_bytes), fairness)
     return Computed(assessment, resolved, values, results, input_bytes)
 
 
-def write_results(project: Project, computed: Computed) -> Path:
-    """results.json alone, under the folder's lock like a report, so that it never lands in the middle of one."""
+def refusals(computed: Computed, file: str, draft: bool = False) -> list[Problem]:
+    """What stops a report, each at its line: a proposed option that cannot carry the workload, and (unless
+    a draft is asked for) a placeholder `invoke new` left in the assessment."""
+    results = computed.results
+    parsed = parse(computed.input_bytes.decode("utf-8-sig"))
+    line, column = parsed.where(("assessment", "proposed_option"))
+    proposed = results.options[results.proposed_option]
+    problems = [Problem(file, line, column, ("assessment", "proposed_option"),
+                        f"is '{results.proposed_option}', which cannot carry the workload: {reason.message} "
+                        f"(cluster '{reason.cluster}', year {reason.year}, limit: {reason.limit}); propose "
+                        "another option, or reduce that cluster's workload")
+                for reason in proposed.infeasible_reasons]
+    if not draft:
+        for note in results.warnings:
+            if note.kind == "placeholder":
+                path, line, column = position(parsed, note.path)
+                problems.append(Problem(file, line, column, path, f"{note.message}; {note.reason} "
+                                                                  "(or build a draft with --draft)"))
+    return problems
+
+
+def reviewer_lines(results: Results, input_bytes: bytes, file: str) -> list[str]:
+    """The reviewer's warnings as `file:line:column: path: message (reason; source)`; those about the
+    results, not a line of the assessment, are named by their path in results.json."""
+    parsed = parse(input_bytes.decode("utf-8-sig"))
+    lines = []
+    for note in results.warnings:
+        why = "; ".join(part for part in (note.reason, note.source) if part)
+        if note.path.startswith("options."):
+            lines.append(f"warning: results.json: {note.path}: {note.message} ({why})")
+        else:
+            _, line, column = position(parsed, note.path)
+            lines.append(f"warning: {file}:{line}:{column}: {note.path}: {note.message}" + (f" ({why})" if why else ""))
+    return lines
+
+
+def write_results(project: Project, computed: Computed) -> tuple[Path, list[str]]:
+    """results.json alone, under the folder's lock like a report, so that it never lands in the middle of one;
+    with a line naming the report's files it leaves older than the inputs, if any."""
     folder = project.output_dir(computed.assessment.customer.slug)
+    inputs_sha256 = hashlib.sha256(computed.input_bytes).hexdigest()
     with exclusive(folder):
-        write_atomic(folder / "results.json", json_bytes(computed.results))
-    return folder / "results.json"
+        written = write_folder(folder, {"results.json": json_bytes(computed.results.as_json())}, inputs_sha256)
+    return folder / "results.json", written.notes + older_outputs(folder, written.record, inputs_sha256)
 
 
-def changes_since_previous(project: Project, computed: Computed) -> dict | None:
-    """Appendix C: what moved since the report last written for this customer.
+def older_outputs(folder: Path, record: dict[str, RecordedFile], inputs_sha256: str) -> list[str]:
+    """A line naming the files a partial build (one format, or results.json alone) left from other inputs."""
+    older = sorted(name for name, file in record.items() if file.inputs_sha256 != inputs_sha256)
+    if not older:
+        return []
+    files = [name for name in older if "/" not in name]
+    nested = sorted({name.split("/")[0] + "/" for name in older if "/" in name})
+    if nested:
+        files.append(f"{len(older) - len(files)} file(s) under {', '.join(nested)}")
+    return [f"warning: {shown(folder)}: {', '.join(files)} were built from other inputs than this run's; "
+            "build every format (--format all) to bring them up to date"]
+
+
+def changes_since_previous(project: Project, computed: Computed) -> tuple[Changes | None, list[str]]:
+    """Appendix C: what moved since the report last written for this customer, and a warning when that report
+    cannot be read.
 
     A rebuild with nothing changed keeps the previous report's change log, so that the same
     inputs give the same bytes.
     """
-    changes, old_results = _against_previous(project, computed)
-    if changes is not None and not (changes["inputs"] or changes["catalogue"] or changes["headline"]):
-        return old_results.get("changes")
-    return changes
+    changes, old_results, warning = _against_previous(project, computed)
+    if changes is not None and not (changes.inputs or changes.catalogue or changes.headline):
+        return old_results.changes, []
+    return changes, [warning] if warning else []
 
 
-def _against_previous(project: Project, computed: Computed) -> tuple[dict | None, dict | None]:
-    """The comparison with the customer's last report and that report's results, or (None, None)."""
-    previous = previous_run(project.output_dir(computed.assessment.customer.slug))
+def _against_previous(project: Project, computed: Computed) -> tuple[Changes | None, Results | None, str | None]:
+    """The comparison with the customer's last report and that report's results, or Nones and why."""
+    previous, warning = previous_run(project.output_dir(computed.assessment.customer.slug), project.root)
     if previous is None:
-        return None, None
+        return None, None, warning
     old_inputs, old_results = previous
-    return compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results), old_results
+    return (compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results), old_results,
+            None)
 
 
-def diff(project: Project, slug: str, catalogue: Catalogue | None = None) -> tuple[dict | None, dict]:
+def diff(project: Project, slug: str, catalogue: Catalogue | None = None) -> tuple[Changes | None, Results]:
     """What a rebuild would change against the last report, without writing anything."""
     computed = compute(project, slug, catalogue)
     return _against_previous(project, computed)[0], computed.results
@@ -100,42 +198,69 @@ def new_assessment(project: Project, slug: str, name: str, today, catalogue: Cat
     return path
 
 
+LATEST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC, the last date a PDF can hold
+
+
+def check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH, when set, must be whole seconds since 1970 (the PDF's date, for reproducible builds)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if value == "":
+        return
+    if not re.fullmatch(r"[0-9]+", value):
+        raise ReportgenError(f"SOURCE_DATE_EPOCH is {printable(repr(value[:40]))}; it must be a whole number of seconds "
+                             "since 1970-01-01 UTC, such as 1767225600, or unset")
+    seconds = int(value) if len(value) <= 20 else LATEST_EPOCH * 10**6
+    if seconds > LATEST_EPOCH:
+        hint = f" (it looks like milliseconds: {seconds // 1000} is that time in seconds)" \
+            if seconds // 1000 <= LATEST_EPOCH else ""
+        raise ReportgenError(f"SOURCE_DATE_EPOCH is {printable(value[:20])}{'...' if len(value) > 20 else ''}, a date "
+                             f"after the year 9999{hint}; it must be seconds since 1970-01-01 UTC, or unset")
+
+
 @dataclass(frozen=True)
 class Report:
     slug: str
     files: list[Path]
     stages: Stages
-    results: dict
+    results: Results
     input_bytes: bytes
+    outputs: dict[str, RecordedFile]  # every file reportgen wrote that the customer's folder now holds
+    notes: list[str]  # warning lines: a previous report that could not be read, files left older than the inputs
 
 
 def report(project: Project, slug: str, theme_id: str = "default", formats: tuple[str, ...] = ("pdf", "html"),
-           paper: str = "a4", catalogue: Catalogue | None = None, renderer: Forked | None = None) -> Report:
-    """Validate, compute, draw, render; then write every output, each atomically, only once all succeeded.
+           paper: str = "a4", catalogue: Catalogue | None = None, renderer: Forked | None = None,
+           draft: bool = False, memory_mb: int | None = None, pdf_standard: str = "ua-1") -> Report:
+    """Validate, compute, draw, render; then replace the customer's folder by one with every output, only once
+    all succeeded.
 
-    A `renderer` (see rendering.py) lays the PDF out in a second process; it ends with the report,
-    whatever happens.
+    The assessment is read under the folder's lock: a run that waited for another builds from the file as it
+    is once its turn comes. A `renderer` (see rendering.py) lays the PDF out in a second process; it ends
+    with the report, whatever happens.
     """
     from reportgen.build.assemble import build_report  # the rendering stack is imported only when a report is made
 
+    check_source_date_epoch()
     stages = Stages()
     catalogue = catalogue or load_catalogue()
     path = project.input_file(slug)
     folder = project.output_dir(slug)
     with renderer or nullcontext():
-        with stages.stage("validate"):
-            assessment = load_assessment(path, catalogue, project.root)
         with exclusive(folder):  # the previous run is read (Appendix C) and replaced by one run at a time
+            with stages.stage("validate"):
+                assessment, input_bytes = read_assessment(project, slug, catalogue)
             with stages.stage("compute"):
-                computed = compute_assessment(assessment, path.read_bytes(), catalogue)
-                computed.results["changes"] = changes_since_previous(project, computed)
-            outputs = build_report(project, computed, theme_id, formats, paper, stages, renderer)
-            outputs["results.json"] = json_bytes(computed.results)
+                computed = compute_assessment(assessment, input_bytes, catalogue, memory_mb)
+                _refuse(refusals(computed, shown_path(path, project.root), draft))
+                changes, notes = changes_since_previous(project, computed)
+                computed = replace(computed, results=computed.results.model_copy(update={"changes": changes}))
+            outputs = build_report(project, computed, theme_id, formats, paper, stages, renderer, draft,
+                                   pdf_standard=pdf_standard)
+            outputs["results.json"] = json_bytes(computed.results.as_json())
             outputs["inputs.json"] = computed.input_bytes
+            inputs_sha256 = hashlib.sha256(input_bytes).hexdigest()
             with stages.stage("write"):
-                for name, data in outputs.items():
-                    target = folder / name
-                    if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-                        write_atomic(target, data)
-                prune(folder, set(outputs))
-    return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes)
+                written = write_folder(folder, outputs, inputs_sha256)
+    notes += written.notes + older_outputs(folder, written.record, inputs_sha256)
+    return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes,
+                  written.record, notes)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from reportgen.catalogue import Values
 from reportgen.inputs.schema import Assessment
+from reportgen.model.contract import Results
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Computed:
     assessment: Assessment
     resolved: Assessment
     values: Values
-    results: dict
+    results: Results
     input_bytes: bytes
 
 

@@ -27,7 +27,9 @@ SCALED_BY_FACTOR = {
 DIVISOR_MINIMUMS = {".sustained_write_mbps": 1, ".max_partition_replicas": 1, ".target_utilization": 0.05,
                     ".ingress_limit_mbps": 1, ".egress_limit_mbps": 1, ".partition_limit": 1,
                     ".ingress_per_unit_mbps": 1, ".egress_per_unit_mbps": 1, ".partitions_per_unit": 1,
-                    ".unplanned_to_planned_cost_ratio": 0.01, ".working_hours_per_year": 100}
+                    ".unplanned_to_planned_cost_ratio": 0.01, ".working_hours_per_year": 100,
+                    ".ingress_mbps": 1, ".egress_mbps": 1, ".partitions": 1, ".vcpu": 1, ".write_mib_per_vcpu": 0.1,
+                    ".flush_interval_seconds": 0.01, ".read_chunk_mib": 0.01, ".compression_ratio": 1}
 
 
 
@@ -84,8 +86,9 @@ def _option_problems(data: dict, catalogue: Catalogue) -> Iterator[tuple[Path, s
 
 def _instance_problems(data: dict, catalogue: Catalogue) -> Iterator[tuple[Path, str]]:
     region = value_at(data, "customer", "region")
-    if isinstance(region, str) and region != catalogue.region:
-        yield ("customer", "region"), f"no price book for region '{region}'; the catalogue has '{catalogue.region}'"
+    if isinstance(region, str) and region not in catalogue.regions:
+        yield ("customer", "region"), (f"no price book for region '{region}'; {_suggest(region, catalogue.regions)}"
+                                       f"known regions: {', '.join(catalogue.regions)}")
     for field in ("broker_instance", "controller_instance"):
         value = value_at(data, "baseline", field)
         if isinstance(value, str) and value not in catalogue.instances:
@@ -102,6 +105,15 @@ def _instance_problems(data: dict, catalogue: Catalogue) -> Iterator[tuple[Path,
             yield ("baseline", "broker_instance"), (
                 f"{option.name} is sized with the same broker type as the baseline, but offers no '{broker}' brokers; "
                 f"choose one of {', '.join(catalogue.broker_sizes(option_id))} or leave {option_id} out of options")
+        if option and option.pricing == "express_brokers":
+            vcpu = catalogue.entries[f"price_book.instances.{broker}.vcpu"].value
+            sizes = {k.split(".brokers.")[1].removesuffix(".vcpu"): e.value for k, e in catalogue.entries.items()
+                     if k.startswith(f"options.{option_id}.brokers.") and k.endswith(".vcpu")}
+            if vcpu not in sizes.values():
+                yield ("baseline", "broker_instance"), (
+                    f"{option.name} is sized like the baseline's broker, with as many vCPUs, but offers no broker with "
+                    f"{vcpu:g} vCPUs ({broker}); its sizes have {', '.join(f'{v:g}' for v in sorted(set(sizes.values())))} "
+                    f"vCPUs: choose a baseline.broker_instance with one of them, or leave {option_id} out of options")
 
 
 def _override_problems(overrides: dict, catalogue: Catalogue) -> Iterator[tuple[Path, str]]:
@@ -119,8 +131,9 @@ def _override_problems(overrides: dict, catalogue: Catalogue) -> Iterator[tuple[
             minimum = next((m for suffix, m in DIVISOR_MINIMUMS.items() if key.endswith(suffix)), None)
             low = _end(value, "low")
             if minimum is not None and low is not None and low < minimum:
+                has = f"the catalogue has {entry.value:g}" if not entry.missing else "the catalogue has none here"
                 yield ("overrides", key), (f"found {low:g}; expected at least {minimum:g} ({entry.unit}): the model "
-                                           f"divides by it (the catalogue has {entry.value:g})")
+                                           f"divides by it ({has})")
 
 
 def _factor_problems(data: dict, catalogue: Catalogue, overrides: dict) -> Iterator[tuple[Path, str]]:

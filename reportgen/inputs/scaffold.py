@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+MARKER = "TO FILL"
 # (JSON path, what to ask the customer) for every placeholder value in the starting assessment.
 TO_FILL = [
     ("assessment.prepared_by", "your name and team"),
@@ -27,7 +28,7 @@ def starting_assessment(slug: str, name: str, today: date) -> dict:
         "customer": {"name": name, "slug": slug, "region": "us-east-1"},
         "assessment": {
             "$comment": "Savings are measured against current_option; proposed_option is what the proposal is for.",
-            "prepared_by": "TO FILL: your name, team", "date": today.isoformat(), "currency": "USD",
+            "prepared_by": f"{MARKER}: your name, team", "date": today.isoformat(), "currency": "USD",
             "horizon_years": 3, "current_option": "self_managed_kafka", "proposed_option": "confluent_cloud",
             "options": ["self_managed_kafka", "confluent_platform", "confluent_cloud", "msk", "msk_serverless"]},
         "organization": {
@@ -57,5 +58,20 @@ def starting_assessment(slug: str, name: str, today: date) -> dict:
     }
 
 
+def _marked(assessment: dict) -> dict:
+    """Each value to fill carries the marker: in itself when it is text, else at the head of its section's
+    `$comment` (a cluster list's first cluster), so that `invoke report` can refuse until all are gone."""
+    for where, what in TO_FILL:
+        section, _, field = where.partition(".")
+        value = assessment[section].get(field) if isinstance(assessment[section], dict) else None
+        if isinstance(value, str) and value.startswith(MARKER):
+            continue
+        holder = assessment[section][0] if isinstance(assessment[section], list) else assessment[section]
+        note = f"{MARKER}: {what}" + (f" ({field})" if field else "") + " [delete this note once filled in]."
+        holder["$comment"] = f"{note} {holder['$comment']}" if "$comment" in holder else note
+        holder.update({k: holder.pop(k) for k in [k for k in holder if k != "$comment"]})
+    return assessment
+
+
 def starting_assessment_json(slug: str, name: str, today: date) -> bytes:
-    return (json.dumps(starting_assessment(slug, name, today), indent=2, ensure_ascii=False) + "\n").encode()
+    return (json.dumps(_marked(starting_assessment(slug, name, today)), indent=2, ensure_ascii=False) + "\n").encode()

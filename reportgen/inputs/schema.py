@@ -144,6 +144,9 @@ class AssessmentInfo(Strict):
     """How the customer runs Kafka today; every saving is measured against it."""
     proposed_option: OptionId
     """The option the proposal is for; not the current one."""
+    rationale: Annotated[str, StringConstraints(min_length=1, max_length=400), AfterValidator(_plain_text)] | None = None
+    """Optional: why the proposal is this option when another has a lower TCO or a higher NPV (one or two
+    sentences; the executive summary prints it after the comparison)."""
     options: Annotated[list[OptionId], Field(min_length=1, max_length=12)]
     """Option ids to compare, in the order shown; must include the current and the proposed option."""
     monte_carlo: MonteCarlo = MonteCarlo()
@@ -205,6 +208,9 @@ class Cluster(Strict):
     """Partitions before replication (leaders)."""
     controllers: Annotated[int, Field(ge=0, le=9)] | None = None
     """KRaft controllers (or ZooKeeper nodes); default: baseline.controllers_per_cluster."""
+    compression_ratio: ranged(Annotated[float, Field(ge=1, le=100)]) | None = None
+    """Uncompressed bytes per byte producers send (4 for 4:1), for fees billed on uncompressed data; default: the
+    catalogue's."""
 
 
 class Growth(Strict):
@@ -263,6 +269,115 @@ class Value(Strict):
     """Monthly business value of the streaming use cases once in production (0 = not quantified)."""
 
 
+# -- measured: what `invoke import` read from the customer's own bill and metrics --------------------------
+
+BILL_PARTS = ("brokers", "storage", "object_storage", "cross_zone_transfer", "other_data_transfer",
+              "service_charges", "support")
+"""The parts of a Kafka bill, in the order the reconciliation of today's cost lists them."""
+DAYS_PER_YEAR = 365
+SignedMoney = Annotated[float, Field(ge=-MAX_MONEY, le=MAX_MONEY)]
+Note = Annotated[str, StringConstraints(min_length=1, max_length=400), AfterValidator(_plain_text)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+InputPath = Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*$", max_length=200)]
+
+
+class BilledPeriod(Strict):
+    start: IsoDate
+    """First day billed, YYYY-MM-DD."""
+    end: IsoDate
+    """The day after the last day billed (exclusive, as FOCUS and the AWS cost and usage report write periods)."""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end <= self.start:
+            raise FieldError(f"is {self.end}, not after start {self.start}; a billed period ends after it starts", "end")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (date.fromisoformat(self.end) - date.fromisoformat(self.start)).days
+
+
+class Adjustment(Strict):
+    kind: Literal["credit", "refund", "discount", "tax", "adjustment"]
+    """What the line is: a credit, a refund, a discount, a tax, or another adjustment the provider made."""
+    name: Text
+    """The line's type as the bill names it, e.g. EdpDiscount or PROMO_CREDIT."""
+    amount: SignedMoney
+    """Over the billed period, in the bill's currency; negative when it reduces the bill."""
+
+
+class BillParts(Strict):
+    """A bill's amounts by part of the model (BILL_PARTS), each over the billed period."""
+    brokers: SignedMoney = 0.0
+    """Brokers, or the service's capacity units: instances, broker-hours, CKUs, cluster-hours."""
+    storage: SignedMoney = 0.0
+    """Broker disks: block storage, provisioned or used."""
+    object_storage: SignedMoney = 0.0
+    """Tiered or object storage."""
+    cross_zone_transfer: SignedMoney = 0.0
+    """Data crossing availability zones."""
+    other_data_transfer: SignedMoney = 0.0
+    """Other data transfer: to the internet, across regions, through endpoints, or the service's per-GB charges."""
+    service_charges: SignedMoney = 0.0
+    """The service's other charges, such as partition-hours."""
+    support: SignedMoney = 0.0
+    """Support plans."""
+
+
+class MeasuredBill(Strict):
+    """Kafka's share of the customer's bill, classified into the parts of the model; amounts over the period."""
+    format: Text
+    """The bill's format, e.g. FOCUS 1.2, AWS CUR 2.0 or Confluent Cloud costs."""
+    sources: Annotated[list[Text], Field(min_length=1, max_length=100)]
+    """The files read, by name."""
+    selector: Note
+    """Which lines are Kafka's, e.g. tag kafka=true."""
+    period: BilledPeriod
+    """The days the bill covers."""
+    currency: Currency
+    """ISO 4217 code of every amount of the bill; the assessment's currency."""
+    by_part: BillParts
+    """Billed amount of each part over the period, before credits, refunds, discounts and tax."""
+    unclassified: Annotated[dict[Text, SignedMoney], Field(max_length=500)] = {}
+    """Kafka's lines no part describes, by service and usage type, over the period."""
+    adjustments: Annotated[list[Adjustment], Field(max_length=500)] = []
+    """Credits, refunds, discounts and tax on Kafka's lines, kept apart from the parts."""
+
+    @property
+    def annual_by_part(self) -> dict[str, float]:
+        """Each part's billed amount scaled from the period to a year of 365 days."""
+        return {part: getattr(self.by_part, part) * DAYS_PER_YEAR / self.period.days for part in BILL_PARTS}
+
+
+class MeasuredCluster(Strict):
+    brokers_in_service: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    """Brokers the cluster ran at the end of the measured period."""
+    retained_gb: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    """Bytes on the brokers' disks at the end of the measured period, every replica counted, in GB (decimal)."""
+    peak_percentile: Annotated[float, Field(ge=50, le=100)] | None = None
+    """The percentile of the throughput series that peak_to_average reads as the peak, e.g. 95."""
+
+
+class Provenance(Strict):
+    source: Note
+    """The file or files the value was read from."""
+    period: Note
+    """The time the value describes: a range of dates, or the date of a snapshot."""
+    read: Note
+    """What was read, and how the value follows from it."""
+
+
+class Measured(Strict):
+    """What `invoke import` read from the customer's own exports; values it set elsewhere are named in provenance."""
+    bill: MeasuredBill | None = None
+    """Kafka's share of the customer's bill."""
+    clusters: Annotated[dict[Text, MeasuredCluster], Field(max_length=200)] = {}
+    """Figures measured per cluster that no other input holds, by cluster name."""
+    provenance: Annotated[dict[InputPath, Provenance], Field(max_length=2000)] = {}
+    """Where each imported input came from, by its JSON path, e.g. clusters[0].ingress_mbps."""
+
+
 def _override_kind(value) -> str:
     return "flag" if isinstance(value, bool) else _number_or_range(value)
 
@@ -289,6 +404,8 @@ class Assessment(Strict):
     value: Value = Value()
     overrides: Annotated[dict[Annotated[str, StringConstraints(max_length=200)], Override], Field(max_length=500)] = {}
     """Catalogue values replaced by the customer's own, by key (see Appendix A of a report)."""
+    measured: Measured | None = None
+    """Written by `invoke import`: the customer's bill and the provenance of imported inputs."""
 
     @model_validator(mode="after")
     def _unique_cluster_names(self):
@@ -297,4 +414,24 @@ class Assessment(Strict):
             if name in names[:i]:
                 raise FieldError(f"'{name}' is already the name of clusters[{names.index(name)}]; "
                                  "give every cluster a unique name", "clusters", i, "name")
+        return self
+
+    @model_validator(mode="after")
+    def _measured_matches(self):
+        if self.measured is None:
+            return self
+        bill = self.measured.bill
+        if bill is not None and bill.currency != self.assessment.currency:
+            raise FieldError(f"is {bill.currency}, but the assessment's amounts are in {self.assessment.currency}; "
+                             "import a bill in the assessment's currency", "measured", "bill", "currency")
+        names = [c.name for c in self.clusters]
+        for name in self.measured.clusters:
+            if name not in names:
+                raise FieldError(f"names '{name}', which is not a cluster; clusters: {', '.join(names)}",
+                                 "measured", "clusters", name)
+        for path in self.measured.provenance:
+            index = path.partition("[")[2].partition("]")[0] if path.startswith("clusters[") else None
+            if index is not None and int(index) >= len(self.clusters):
+                raise FieldError(f"names cluster {index}, but there are {len(self.clusters)} clusters",
+                                 "measured", "provenance", path)
         return self

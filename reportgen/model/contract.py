@@ -17,7 +17,8 @@ RESULTS_VERSION = "1.0"
 # Numbers keep their Python type (an int stays an int), so that a validated dict dumps to the same JSON.
 Number = Annotated[Union[int, float], WithJsonSchema({"type": "number"})]
 Amount = Number
-Pricing = Literal["self_managed", "licensed", "provisioned_service", "serverless", "usage_based"]
+Pricing = Literal["self_managed", "licensed", "provisioned_service", "express_brokers", "serverless", "usage_based",
+                  "diskless"]
 
 
 def _no_default(schema: dict) -> None:
@@ -50,6 +51,8 @@ class PreviousReport(Contract):
     tool_version: str | None = Field(description="reportgen's version that wrote the previous report.")
     catalogue_version: str | None = Field(description="The catalogue version the previous report used.")
     inputs_sha256: str | None = Field(description="SHA-256 of the previous report's assessment file.")
+    currency: str | None = Field(default=None, description="The previous report's currency: its amounts below "
+                                                           "are in it (null: written before this was recorded).")
 
 
 class InputChange(Contract):
@@ -89,9 +92,12 @@ class Generated(Contract):
 class Infeasibility(Contract):
     cluster: str = Field(description="The customer cluster that does not fit.")
     year: int = Field(description="The year it stops fitting (1 to the horizon).")
-    limit: str = Field(description="The limit exceeded: ingress, egress, partitions or minimum.")
-    needed: Number = Field(description="Serverless clusters or capacity units needed.")
-    allowed: Number = Field(description="How many one cluster may have without splitting the workload.")
+    limit: str = Field(description="The limit exceeded: ingress, egress, partitions or minimum; or the layout the "
+                                   "option requires and the cluster lacks: replication_factor or availability_zones.")
+    needed: Number = Field(description="Serverless clusters or capacity units needed; or the cluster's own "
+                                       "replication factor or zone count.")
+    allowed: Number = Field(description="How many one cluster may have without splitting the workload; or the "
+                                        "replication factor or zone count the option requires.")
     message: str = Field(description="The reason in words, as the report prints it.")
 
 
@@ -128,6 +134,27 @@ class ProvisionedSizing(BrokerSizing):
     object_gb: Number = absent_unless("Tiered data in object storage, GB (one copy); only when tiered.")
 
 
+class ExpressSizing(Sizing):
+    """Brokers of fixed per-size quotas (express_brokers): a size, a count, and data billed once."""
+    brokers: Number = Field(description="Brokers needed: a multiple of the required zones.")
+    broker_size: str = Field(description="The broker size: the one with the vCPU count of the customer's broker.")
+    binding_constraint: str = Field(
+        description="What sets the broker count: ingress, egress, partitions or replication_factor.")
+    billed_storage_gb: Number = Field(description="Data retained and billed, GB (one copy).")
+
+
+class DisklessSizing(Sizing):
+    """Stateless agents on the customer's instances, data in its object storage (diskless)."""
+    agents: Number = Field(description="Agents needed: a multiple of the zones.")
+    agent_instance: str = Field(description="The instance type the agents run on.")
+    binding_constraint: str = Field(description="What sets the agent count: throughput or availability_zones.")
+    object_gb: Number = Field(description="Data retained in object storage, GB (one copy, as sent: compressed).")
+    object_puts: Number = Field(description="Object-storage PUT requests a year: one file per agent and flush interval.")
+    object_gets: Number = Field(description="Object-storage GET requests a year: data written, read once per zone in chunks.")
+    uncompressed_gib_written: Number = Field(description="GiB (2^30 bytes) written a year, uncompressed: the vendor's fee basis.")
+    uncompressed_gib_stored: Number = Field(description="GiB retained, uncompressed: the vendor's storage fee basis.")
+
+
 class ServerlessSizing(Sizing):
     clusters_needed: Number = Field(description="Serverless clusters the workload needs.")
     binding_constraint: str = Field(description="What sets the cluster count: ingress, egress, partitions or minimum.")
@@ -142,13 +169,18 @@ class UsageSizing(Sizing):
 
 SIZING_BY_PRICING: dict[str, type[Sizing]] = {
     "self_managed": SelfRunSizing, "licensed": SelfRunSizing, "provisioned_service": ProvisionedSizing,
-    "serverless": ServerlessSizing, "usage_based": UsageSizing,
+    "express_brokers": ExpressSizing, "serverless": ServerlessSizing, "usage_based": UsageSizing,
+    "diskless": DisklessSizing,
 }
 
 
 def _sizing_shape(entry) -> str | None:
     """Which sizing an entry is, from the count it holds; the option's pricing then confirms it."""
     keys = entry if isinstance(entry, dict) else entry.model_fields_set
+    if "broker_size" in keys:
+        return "express"
+    if "agents" in keys:
+        return "diskless"
     if "brokers" in keys:
         return "self_run" if "controllers" in keys else "provisioned"
     return "serverless" if "clusters_needed" in keys else "usage" if "capacity_units" in keys else None
@@ -156,15 +188,16 @@ def _sizing_shape(entry) -> str | None:
 
 AnySizing = Annotated[
     Union[Annotated[SelfRunSizing, Tag("self_run")], Annotated[ProvisionedSizing, Tag("provisioned")],
-          Annotated[ServerlessSizing, Tag("serverless")], Annotated[UsageSizing, Tag("usage")]],
+          Annotated[ExpressSizing, Tag("express")], Annotated[ServerlessSizing, Tag("serverless")],
+          Annotated[UsageSizing, Tag("usage")], Annotated[DisklessSizing, Tag("diskless")]],
     Discriminator(_sizing_shape, custom_error_type="sizing_count",
-                  custom_error_message="a sizing entry holds brokers, clusters_needed or capacity_units"),
+                  custom_error_message="a sizing entry holds brokers, agents, clusters_needed or capacity_units"),
 ]
 
 
 class InfrastructureCosts(Contract):
-    compute: Amount = Field(description="Broker and controller instances.")
-    storage: Amount = Field(description="Block and object storage at price-book prices.")
+    compute: Amount = Field(description="Broker and controller instances, or a diskless option's agents.")
+    storage: Amount = Field(description="Block and object storage at price-book prices, and object-storage requests.")
     network: Amount = Field(description="Cross-zone and client transfer.")
     total: Amount = Field(description="The sum of the parts.")
 
@@ -339,6 +372,83 @@ class CatalogueValue(Contract):
     default: bool | int | float | None = Field(description="The catalogue's own value when overridden, else null.")
 
 
+class Optimisation(Contract):
+    name: Literal["tiered_storage", "fetch_from_follower"] = Field(
+        description="Tiered storage, or consumers fetching from a replica in their own zone.")
+    on: bool = Field(description="Whether the current option is costed with it.")
+    savings_if_on: Amount | None = Field(
+        description="The proposed option's savings over the horizon were it on (every option re-costed); null when "
+                    "on, or when a price the re-costing needs is missing.")
+    not_recosted: str | None = Field(description="Why it was not re-costed: the missing price; null otherwise.")
+
+
+class Credit(Contract):
+    option: str = Field(description="An option costed with an optimisation the current option is not.")
+    optimisation: Literal["tiered_storage", "target_utilization"] = Field(
+        description="Tiered storage, or a higher broker utilisation than the current option's.")
+
+
+class FairBaseline(Contract):
+    option: str = Field(description="The current option.")
+    broker_based: bool = Field(description="Whether the current option runs brokers (the settings below apply).")
+    broker_instance: str | None = Field(description="The broker's instance type.")
+    broker_price_per_hour: Amount | None = Field(
+        description="A broker's price an hour: the instance's on demand, or the service's broker-hour.")
+    broker_price_kind: Literal["instance", "service"] | None = Field(
+        description="instance: the cloud's on-demand instance price; service: the managed service's broker-hour.")
+    broker_write_mbps: Number | None = Field(description="A broker's sustained replicated write throughput, MB/s.")
+    target_utilization: Number | None = Field(description="Share of that throughput used at peak.")
+    disk_utilization: Number | None = Field(description="Share of provisioned disk filled by retained data.")
+    optimisations: list[Optimisation] = Field(description="Each optimisation that applies, on or off.")
+    credited_to_others: list[Credit] = Field(description="Optimisations other options get and the current one does not.")
+
+
+class ReconciledPart(Contract):
+    part: str = Field(description="brokers, storage, cross_zone_transfer, other_data_transfer, service_charges or support.")
+    label: str = Field(description="The part in words.")
+    modelled: Amount = Field(description="The model's year 1 of the current option for this part.")
+    billed: Amount | None = Field(description="The bill's amount scaled to a year; null when the bill does not hold the part.")
+    variance: Amount | None = Field(description="Billed minus modelled.")
+    variance_pct: Number | None = Field(description="The variance as a share of the modelled amount.")
+    likely_input: str | None = Field(description="Inputs most likely behind a variance above 15 %.")
+
+
+class BilledAdjustment(Contract):
+    kind: str = Field(description="credit, refund, discount, tax or adjustment.")
+    name: str = Field(description="The line's type as the bill names it.")
+    amount: Amount = Field(description="Scaled to a year; negative when it reduces the bill.")
+
+
+class Reconciliation(Contract):
+    format: str = Field(description="The bill's format.")
+    sources: list[str] = Field(description="The files read.")
+    selector: str = Field(description="Which lines of the bill are Kafka's.")
+    period_start: str = Field(description="First day billed.")
+    period_end: str = Field(description="The day after the last day billed.")
+    period_days: int = Field(description="Days billed; amounts are scaled by 365 over this.")
+    rows: list[ReconciledPart] = Field(description="Each part of the bill beside the model.")
+    modelled_total: Amount = Field(description="The model's year 1 over the parts the bill holds.")
+    billed_total: Amount = Field(description="The bill over the same parts, scaled to a year.")
+    variance_pct: Number | None = Field(description="(billed - modelled) / modelled over those parts.")
+    recurring_discounts: Amount = Field(description="Discount lines of the bill, scaled to a year (negative).")
+    modelled_discount: Amount = Field(description="The model's committed-use discount in year 1 (0 or negative).")
+    unclassified: Amount = Field(description="Kafka's lines no part describes, scaled to a year.")
+    adjustments: list[BilledAdjustment] = Field(description="Credits, refunds, discounts and tax, kept apart.")
+    brokers_in_service: dict[str, int] = Field(description="Brokers each cluster ran at the end of the period.")
+    savings_against_model: Amount = Field(
+        description="The proposed option's savings had today's cost been the model's estimate, not the bill.")
+
+
+class ReviewNote(Contract):
+    kind: Literal["placeholder", "implausible", "unexplained_proposal"] = Field(
+        description="A placeholder left by `invoke new` (blocks a report unless a draft), a value outside its "
+                    "plausible band, or a proposal another option beats with no rationale given.")
+    path: str = Field(description="The JSON path in the assessment, or `options.<id>.<figure>` in these results.")
+    message: str = Field(description="What was found.")
+    reason: str = Field(description="Why a reviewer would question it, and what to check.")
+    source: str = Field(description="Where the band comes from, if anywhere beyond reportgen's judgement.")
+
+
 class Results(Contract):
     """reportgen's results.json: every figure of the report, machine-readable. Amounts are in `currency`,
     undiscounted unless said otherwise; shares and ratios are fractions (0.25 = 25 %); an undefined
@@ -366,14 +476,26 @@ class Results(Contract):
         description="The proposed option's tornado: one row per ranged input, largest swing first.")
     catalogue_used: dict[str, CatalogueValue] = Field(
         description="Every catalogue value the run read, by dotted key (sorted), as used.")
+    fair_baseline: FairBaseline = Field(description="How the current option is costed, and what each optimisation "
+                                                    "it is denied would do to the proposal's savings.")
+    reconciliation: Reconciliation | None = absent_unless(
+        "Today's cost as modelled against the customer's bill; only when the assessment holds a measured bill.")
+    warnings: list[ReviewNote] = Field(
+        default_factory=list, description="What a reviewer would question before sending the report; never "
+                                          "printed in the customer's PDF (an older results.json has none).")
     changes: Changes | None = absent_unless(
         "What moved since the customer's previous report (Appendix C): written by a report, not by "
         "`invoke compute`; null when there is no previous report.")
 
+    def as_json(self) -> dict:
+        """The plain dict that results.json holds: the same keys in the same order, a key left out where
+        it does not apply (never written as null)."""
+        return self.model_dump(exclude_unset=True)
+
 
 def validated(results: dict) -> dict:
     """`results` checked against the contract, as the plain dict that is written (same keys, same order)."""
-    return Results.model_validate(results).model_dump(exclude_unset=True)
+    return Results.model_validate(results).as_json()
 
 
 def results_schema() -> dict:

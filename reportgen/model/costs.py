@@ -14,14 +14,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.catalogue import Values
+from reportgen.catalogue import CatalogueError, Values
 from reportgen.inputs.schema import Assessment, Cluster
+from reportgen.model.billed import billed_years
 
 HOURS_PER_YEAR = 8760
+QUOTA_WORDS = {"ingress": "its ingress exceeds", "egress": "its egress exceeds",
+               "partitions": "its partition count exceeds"}
+FIXED_LAYOUT = {"replication_factor": "replication factor", "availability_zones": "availability zones"}
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_YEAR = 31_536_000
 MONTHS_PER_YEAR = 12
 MB_PER_GB = 1000
+BYTES_PER_MB = 10**6
+BYTES_PER_MIB = 2**20
+BYTES_PER_GIB = 2**30  # vendors' "GB" where they bill binary gigabytes
+REQUESTS_PER_PRICE = 1000  # object-store requests are priced per 1,000
 SAVINGS_NOISE = 1e-6  # savings within a millionth of a currency unit of 0 count as 0, not as a loss
 
 INFRASTRUCTURE_PARTS = ("compute", "storage", "network")
@@ -148,6 +156,20 @@ class Model:
     def pricing(self, option_id: str) -> str:
         return self.v.catalogue.options[option_id].pricing
 
+    def utilization(self, option_id: str):
+        """Share of a broker's sustained write throughput used at peak: self-run Kafka's is the baseline's;
+        another broker-based option may state its own, else it is sized like the baseline."""
+        b = self.a.baseline
+        return b.target_utilization if self.pricing(option_id) == "self_managed" else \
+            self.opt(option_id, "target_utilization", b.target_utilization)
+
+    def tiered(self, option_id: str) -> bool:
+        """Whether the option keeps older data in object storage: self-run Kafka when the baseline does;
+        another option when its catalogue entry says so, else when the baseline does."""
+        b = self.a.baseline
+        return b.tiered_storage if self.pricing(option_id) == "self_managed" else \
+            self.opt(option_id, "tiered_storage", b.tiered_storage)
+
     # -- section 6: infrastructure and service charges -------------------------------------------
 
     def _brokers(self, w: Workload, utilization, sizing: dict):
@@ -165,7 +187,7 @@ class Model:
                                         if is_scalar(needed) else None)
         return brokers
 
-    def _disk_storage(self, w: Workload, tiered: bool, block_price, object_price, sizing: dict):
+    def _disk_storage(self, option_id: str, w: Workload, tiered: bool, block_price, sizing: dict):
         """Broker disks (replicated, with free-space headroom) plus, when tiered, one copy in object storage."""
         c, disk_utilization = w.cluster, self.a.baseline.disk_utilization
         if not tiered:
@@ -175,7 +197,7 @@ class Model:
         sizing["block_gb"] = w.ingress_mbps * 3600 * hot_hours / MB_PER_GB * c.replication_factor / disk_utilization
         sizing["object_gb"] = w.logical_gb
         block = sizing["block_gb"] * block_price * MONTHS_PER_YEAR
-        return block, w.logical_gb * object_price * MONTHS_PER_YEAR
+        return block, w.logical_gb * self._object_price(option_id) * MONTHS_PER_YEAR
 
     def _object_price(self, option_id: str):
         """Tiered data's price: the option's own where its catalogue entry gives one, else the price book's."""
@@ -206,15 +228,12 @@ class Model:
         pricing, b = self.pricing(option_id), self.a.baseline
         infra["network"] = self._network(option_id, w, sizing)
         if pricing in ("self_managed", "licensed", "provisioned_service"):
-            utilization = b.target_utilization if pricing == "self_managed" else \
-                self.opt(option_id, "target_utilization", b.target_utilization)
-            brokers = self._brokers(w, utilization, sizing)
+            brokers = self._brokers(w, self.utilization(option_id), sizing)
             if pricing == "provisioned_service":
                 price = self.v[f"options.{option_id}.brokers.{b.broker_instance}.price_per_hour"]
                 service["capacity"] = brokers * price * HOURS_PER_YEAR
                 block, objects = self._disk_storage(
-                    w, self.opt(option_id, "tiered_storage", b.tiered_storage), self.opt(option_id, "storage_per_gb_month"),
-                    self._object_price(option_id), sizing)
+                    option_id, w, self.tiered(option_id), self.opt(option_id, "storage_per_gb_month"), sizing)
                 service["storage"] = block + objects
             else:
                 controllers = b.controllers_per_cluster if w.cluster.controllers is None else w.cluster.controllers
@@ -222,18 +241,92 @@ class Model:
                 infra["compute"] = HOURS_PER_YEAR * (
                     brokers * self.v[f"price_book.instances.{b.broker_instance}.price_per_hour"]
                     + controllers * self.v[f"price_book.instances.{b.controller_instance}.price_per_hour"])
-                tiered = b.tiered_storage if pricing == "self_managed" else self.opt(option_id, "tiered_storage", b.tiered_storage)
-                block, objects = self._disk_storage(w, tiered, self.v["price_book.storage.block_per_gb_month"],
-                                                    self._object_price(option_id), sizing)
+                block, objects = self._disk_storage(option_id, w, self.tiered(option_id),
+                                                    self.v["price_book.storage.block_per_gb_month"], sizing)
                 infra["storage"] = block + objects
             if pricing == "licensed":
                 factor = 1.0 if w.cluster.environment == "production" else self.opt(option_id, "non_production_licence_factor", 1.0)
                 service["licence"] = brokers * self.opt(option_id, "licence_per_broker_year") * factor
+        elif pricing == "express_brokers":
+            self._express(option_id, w, service, sizing, problems)
+        elif pricing == "diskless":
+            self._diskless(option_id, w, infra, service, sizing)
         elif pricing == "serverless":
             self._serverless(option_id, w, service, sizing, problems)
         else:
             self._usage_based(option_id, w, service, sizing, problems)
         return infra, service, sizing
+
+    def express_size(self, option_id: str) -> str:
+        """The Express broker size sized like the customer's broker: the one with as many vCPUs."""
+        return broker_size_like(self.v.catalogue, option_id, self.a.baseline.broker_instance)
+
+    def _express(self, option_id, w, service, sizing, problems):
+        """Express brokers: the largest of peak ingress and egress over the size's sustained quotas at the target
+        utilisation, partition replicas over its recommended count, and the fixed replication factor, in a
+        multiple of the fixed zones; broker-hours, data stored once and data written are the service's charges.
+        A cluster laid out otherwise (replication factor, zones) cannot use it."""
+        c = w.cluster
+        size = self.express_size(option_id)
+        quota = lambda name: self.opt(option_id, f"brokers.{size}.{name}")
+        utilization = self.utilization(option_id)
+        rf, zones = self.opt(option_id, "replication_factor"), self.opt(option_id, "availability_zones")
+        candidates = {"ingress": ceil_(w.peak_ingress_mbps / (quota("ingress_mbps") * utilization)),
+                      "egress": ceil_(w.peak_egress_mbps / (quota("egress_mbps") * utilization)),
+                      "partitions": ceil_(w.partitions * rf / quota("partitions")),
+                      "replication_factor": rf}
+        needed = largest(candidates.values())
+        brokers = ceil_(needed / zones) * zones
+        sizing.update(brokers=brokers, broker_size=size, billed_storage_gb=w.logical_gb,
+                      binding_constraint=(next(k for k, x in candidates.items() if x == needed)
+                                          if is_scalar(needed) else None))
+        for field, required in (("replication_factor", rf), ("availability_zones", zones)):
+            has = getattr(c, field)
+            if has != required and w.year == 1:  # the layout is the same every year: named once
+                problems.append({"cluster": c.name, "year": w.year, "limit": field, "needed": float(has),
+                                 "allowed": float(required),
+                                 "message": f"{c.name} uses {FIXED_LAYOUT[field]} {has:g}; "
+                                            f"{self.v.catalogue.options[option_id].short_name} requires "
+                                            f"{FIXED_LAYOUT[field]} {required:g}"})
+        service["capacity"] = brokers * quota("price_per_hour") * HOURS_PER_YEAR
+        service["storage"] = w.logical_gb * self.opt(option_id, "storage_per_gb_month") * MONTHS_PER_YEAR
+        service["data_transfer"] = w.ingress_gb_per_year * self.opt(option_id, "data_in_per_gb")
+
+    def compression_ratio(self, cluster: Cluster):
+        """Uncompressed bytes per byte sent: the cluster's own, else the catalogue's."""
+        return self._default(cluster.compression_ratio, "compression_ratio")
+
+    def _diskless(self, option_id, w, infra, service, sizing):
+        """Stateless agents for peak ingress at the vendor's throughput per vCPU, at least the option's minimum in
+        every zone, in a multiple of the zones; the customer's object storage holds one copy, written in one file
+        per agent and flush interval and read once per zone in the vendor's chunks; the vendor bills its cluster
+        hours and the uncompressed bytes written and stored, in binary GiB."""
+        c = w.cluster
+        instance = agent_instance(self.v.catalogue, option_id)
+        zones = c.availability_zones
+        per_agent = (self.opt(option_id, "write_mib_per_vcpu") * self.v[f"price_book.instances.{instance}.vcpu"]
+                     * BYTES_PER_MIB / BYTES_PER_MB)
+        candidates = {"throughput": ceil_(w.peak_ingress_mbps / (per_agent * self.utilization(option_id))),
+                      "availability_zones": self.opt(option_id, f"agents.{instance}.min_per_zone") * zones}
+        needed = largest(candidates.values())
+        agents = ceil_(needed / zones) * zones
+        written_bytes = w.ingress_mbps * BYTES_PER_MB * SECONDS_PER_YEAR
+        puts = agents * SECONDS_PER_YEAR / self.opt(option_id, "flush_interval_seconds")
+        gets = written_bytes * zones / (self.opt(option_id, "read_chunk_mib") * BYTES_PER_MIB)
+        ratio = self.compression_ratio(c)
+        written_gib = written_bytes * ratio / BYTES_PER_GIB
+        stored_gib = w.logical_gb * MB_PER_GB * BYTES_PER_MB * ratio / BYTES_PER_GIB
+        sizing.update(agents=agents, agent_instance=instance, object_gb=w.logical_gb, object_puts=puts,
+                      object_gets=gets, uncompressed_gib_written=written_gib, uncompressed_gib_stored=stored_gib,
+                      binding_constraint=(next(k for k, x in candidates.items() if x == needed)
+                                          if is_scalar(needed) else None))
+        infra["compute"] = agents * self.v[f"price_book.instances.{instance}.price_per_hour"] * HOURS_PER_YEAR
+        infra["storage"] = (w.logical_gb * self.v["price_book.storage.object_per_gb_month"] * MONTHS_PER_YEAR
+                            + puts / REQUESTS_PER_PRICE * self.v["price_book.requests.object_put_per_1000"]
+                            + gets / REQUESTS_PER_PRICE * self.v["price_book.requests.object_get_per_1000"])
+        service["capacity"] = self.opt(option_id, "cluster_hour") * HOURS_PER_YEAR
+        service["data_transfer"] = written_gib * self.opt(option_id, "write_fee_per_gib")
+        service["storage"] = stored_gib * self.opt(option_id, "storage_fee_per_gib_month") * MONTHS_PER_YEAR
 
     def _units(self, option_id: str, w: Workload, per_unit: dict, minimum, sizing: dict, label: str):
         """Units (or clusters) needed: the largest of the minimum and each dimension over its capacity."""
@@ -261,7 +354,7 @@ class Model:
             problems.append({"cluster": w.cluster.name, "year": w.year, "limit": limit,
                              "needed": float(clusters), "allowed": 1.0,
                              "message": f"{w.cluster.name} needs {clusters:g} serverless clusters in year {w.year} "
-                                        f"(its {limit} exceeds one cluster's quota) and the workload may not be split"})
+                                        f"({QUOTA_WORDS[limit]} one cluster's quota) and the workload may not be split"})
         service["capacity"] = clusters * HOURS_PER_YEAR * self.opt(option_id, "cluster_hour")
         service["partitions"] = w.partitions * HOURS_PER_YEAR * self.opt(option_id, "partition_hour")
         self._usage_charges(option_id, w, service, sizing)
@@ -367,6 +460,25 @@ class Model:
         return self.opt(option_id, "months_to_production")
 
 
+def broker_size_like(catalogue, option_id: str, instance: str) -> str:
+    """An option's broker size (`options.<id>.brokers.<size>.vcpu`) with the vCPU count of the price book's
+    `instance`; the catalogue's values, not an assessment's, because they shape the sizing rather than feed it."""
+    vcpu = catalogue.entries[f"price_book.instances.{instance}.vcpu"].value
+    prefix, suffix = f"options.{option_id}.brokers.", ".vcpu"
+    sizes = [k[len(prefix):-len(suffix)] for k, e in catalogue.entries.items()
+             if k.startswith(prefix) and k.endswith(suffix) and e.value == vcpu]
+    if not sizes:
+        raise CatalogueError(f"{catalogue.options[option_id].name} offers no broker with {vcpu:g} vCPUs, the "
+                             f"count of {instance}; choose another baseline.broker_instance")
+    return sizes[0]
+
+
+def agent_instance(catalogue, option_id: str) -> str:
+    """The price book's instance type a diskless option runs its agents on: its one `agents.<type>` entry."""
+    prefix, suffix = f"options.{option_id}.agents.", ".min_per_zone"
+    return next(k[len(prefix):-len(suffix)] for k in catalogue.entries if k.startswith(prefix) and k.endswith(suffix))
+
+
 def _total(parts: dict):
     return sum(parts.values())
 
@@ -444,13 +556,16 @@ def compare(option: dict, current: dict, migration, discount_rate, is_current: b
     }
 
 
-def evaluate(a: Assessment, v: Values, detail: bool = True) -> dict:
+def evaluate(a: Assessment, v: Values, detail: bool = True, bill_reference: dict | None = None) -> dict:
     """Every option of the assessment, computed and compared with the current one; without `detail`,
     no option carries its per-cluster sizing, and its comparison only its savings, their share and ROI."""
     model = Model(a, v, detail)
     with np.errstate(all="raise", under="ignore"):
         computed = {o: model.option_years(o) for o in a.assessment.options}
         current = computed[model.current]
+        modelled_today = current["years"][0]
+        if a.measured is not None and a.measured.bill is not None:
+            current["years"] = billed_years(current["years"], a.measured.bill, bill_reference)
         current_year_1 = current["years"][0]
         options = {}
         for option_id, option in computed.items():
@@ -464,5 +579,5 @@ def evaluate(a: Assessment, v: Values, detail: bool = True) -> dict:
             options[option_id] = {**option, **comparison, "time_to_value": {
                 "months_to_production": months, "months_saved": months_saved,
                 "value": months_saved * a.value.monthly_benefit}}
-    return {"model": model, "options": options}
+    return {"model": model, "options": options, "modelled_today": modelled_today}
 

@@ -16,8 +16,10 @@ import numpy as np
 
 from reportgen import __version__
 from reportgen.catalogue import Values
-from reportgen.model.contract import RESULTS_VERSION, validated
+from reportgen.model.contract import RESULTS_VERSION, Results
 from reportgen.model.costs import CATEGORIES, HARD_CATEGORIES
+from reportgen.model.reconciliation import reconcile
+from reportgen.model.review import review
 from reportgen.problems import ReportgenError
 from reportgen.inputs.schema import Assessment
 from reportgen.model.uncertainty import Uncertainty
@@ -76,13 +78,14 @@ def option_result(option_id: str, option: dict, values: Values, outcome_range: d
 
 
 def build_results(assessment: Assessment, evaluation: dict, values: Values, generated: dict,
-                  uncertainty: Uncertainty) -> dict:
-    """The whole results object: the deterministic run and, from the simulation, its ranges."""
+                  uncertainty: Uncertainty, inputs: dict, fair_baseline: dict) -> Results:
+    """The whole results object: the deterministic run, from the simulation its ranges, and the reviewer's
+    notes on `inputs` (the assessment as written, ranges and notes included)."""
     model = evaluation["model"]
     a = assessment.assessment
     options = {o: option_result(o, evaluation["options"][o], values, uncertainty.ranges[o]) for o in a.options}
     recommended = [o for o in a.options if options[o]["feasible"]]
-    results = {
+    results = plain({
         "results_version": RESULTS_VERSION,
         "customer": assessment.customer.model_dump(),
         "generated": {"tool_version": __version__, "catalogue_version": values.catalogue.version,
@@ -103,8 +106,13 @@ def build_results(assessment: Assessment, evaluation: dict, values: Values, gene
         "options": options,
         "sensitivity": uncertainty.sensitivity,
         "catalogue_used": catalogue_used(values),
-    }
-    return validated(plain(results))
+        "fair_baseline": fair_baseline,
+    })
+    reconciliation = reconcile(assessment, results, evaluation["modelled_today"], values)
+    if reconciliation is not None:
+        results["reconciliation"] = reconciliation
+    results["warnings"] = review(inputs, results, values.exchange, a.rationale)
+    return Results.model_validate(results)
 
 
 def catalogue_used(values: Values) -> dict[str, dict]:

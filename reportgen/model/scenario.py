@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from reportgen.catalogue import Catalogue, Values
+from reportgen.catalogue import USD, Catalogue, Exchange, Values
 from reportgen.inputs.jsonparse import Path
 from reportgen.inputs.schema import Assessment, Range
 
@@ -54,6 +54,8 @@ def ranged_inputs(assessment: Assessment) -> dict[Path, Range]:
 
 
 def catalogue_values(resolved: Assessment, catalogue: Catalogue) -> Values:
-    """The catalogue as this scenario sees it: its overrides applied, prices in its currency."""
-    fx = resolved.assessment.usd_to_currency
-    return Values(catalogue, dict(resolved.overrides), fx.value if fx else 1.0)
+    """The catalogue as this scenario sees it: its region's prices, its overrides applied, prices in its currency."""
+    a = resolved.assessment
+    exchange = Exchange(a.currency, a.usd_to_currency.value, str(a.usd_to_currency.as_of)) if a.usd_to_currency else USD
+    return Values(catalogue.in_region(resolved.customer.region), dict(resolved.overrides), exchange,
+                  options=tuple(a.options))

@@ -4,7 +4,8 @@ Both hand arrays to the same `resolve` and `evaluate` as the deterministic run (
 simulated trial, or per sensitivity scenario), so no formula exists twice and the three runs
 cannot drift apart. The trials run in chunks, each chunk vectorised: what the model holds per trial
 grows with the estate (clusters x years x options), so a chunk bounds the memory, and only the
-figures the ranges need are kept from one chunk to the next.
+figures the ranges need are kept from one chunk to the next. Under a memory budget the chunks are
+smaller still, and a simulation whose kept figures alone would not fit is refused before it starts.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ PERCENTILES = {"p10": 10, "p50": 50, "p90": 90}
 HISTOGRAM_BINS = 40
 MOST_TRIALS_PER_CHUNK = 10_000
 TRIAL_WORKLOADS_PER_CHUNK = 3_000_000  # trials x clusters x years held at once: what bounds the memory
+LEAST_TRIALS_PER_CHUNK = 100  # below this, a chunk's fixed cost outweighs its work
+# What a chunk holds per trial, measured with tracemalloc with every input of 1 to 200 clusters over 1 to 10 years
+# ranged (at most 2.6 KB and 80 bytes per cluster and year), rounded up: tests/test_faults_memory.py checks it
+CHUNK_BYTES = 2**20  # whatever its size: the scenario's objects and the options' fixed arrays
+CHUNK_BYTES_PER_TRIAL = 4096
+CHUNK_BYTES_PER_TRIAL_WORKLOAD = 96
+SUMMARY_COPIES = 4  # arrays of one metric the percentiles and the histogram copy while they summarise it
 LABEL_WORDS = {"mbps": "MB/s", "fte": "FTE"}
 
 
@@ -54,16 +62,46 @@ def triangular_draws(value: Range, trials: int, rng: np.random.Generator) -> np.
     return np.rint(draws) if isinstance(value.likely, int) else draws
 
 
-def trials_per_chunk(assessment: Assessment) -> int:
-    """As many trials as keep a chunk's arrays within bounds: fewer for a larger estate or horizon.
+def memory_needed(assessment: Assessment, trials: int) -> tuple[int, int]:
+    """Bytes the simulation holds whatever the chunks (every trial's figures for every option, the copies the
+    summaries make, a chunk's fixed part), and bytes a chunk holds per trial while the model runs."""
+    kept = trials * _kept_per_trial(assessment) + CHUNK_BYTES
+    per_trial = CHUNK_BYTES_PER_TRIAL + CHUNK_BYTES_PER_TRIAL_WORKLOAD * len(assessment.clusters) * assessment.assessment.horizon_years
+    return kept, per_trial
+
+
+def _kept_per_trial(assessment: Assessment) -> int:
+    return 8 * (len(METRICS) * len(assessment.assessment.options) + SUMMARY_COPIES)
+
+
+def trials_per_chunk(assessment: Assessment, memory_bytes: int | None = None, trials: int | None = None) -> int:
+    """As many trials as keep a chunk's arrays within bounds: fewer for a larger estate or horizon, or for
+    a memory budget (`memory_bytes` for the whole simulation of `trials`).
 
     The model holds a few arrays per cluster and year while it runs. A chunk of some thousands of
     trials already makes numpy's cost per operation small beside the work, so a larger one would
     only hold more memory. (The schema's largest estate, 200 clusters over 10 years, still gets
-    chunks of 1,500.)
+    chunks of 1,500.) A budget that cannot hold the kept figures and a chunk of 100 trials is refused.
     """
     workloads = len(assessment.clusters) * assessment.assessment.horizon_years
-    return min(MOST_TRIALS_PER_CHUNK, TRIAL_WORKLOADS_PER_CHUNK // workloads)
+    size = min(MOST_TRIALS_PER_CHUNK, TRIAL_WORKLOADS_PER_CHUNK // workloads)
+    if memory_bytes is None:
+        return size
+    trials = trials or assessment.assessment.monte_carlo.trials
+    kept, per_trial = memory_needed(assessment, trials)
+    least = min(LEAST_TRIALS_PER_CHUNK, trials)
+    if kept + least * per_trial > memory_bytes:
+        fit = (memory_bytes - least * per_trial - CHUNK_BYTES) // _kept_per_trial(assessment)
+        raise ReportgenError(
+            f"the range simulation of {trials:,} trials needs about {_mb(kept + least * per_trial)} "
+            f"({_mb(kept)} to keep every trial's figures for {len(assessment.assessment.options)} options, and "
+            f"{_mb(least * per_trial)} for a chunk of {least} trials), more than its memory budget of {_mb(memory_bytes)}; "
+            f"lower assessment.monte_carlo.trials (about {max(fit, 0):,} fit) or raise the budget (--memory-budget)")
+    return max(least, min(size, (memory_bytes - kept) // per_trial))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
 
 
 def chunks(trials: int, size: int) -> list[slice]:
@@ -86,14 +124,14 @@ def _options(assessment: Assessment, catalogue: Catalogue, pick: Pick) -> dict:
 
 
 def simulate(assessment: Assessment, catalogue: Catalogue, settings: MonteCarlo | None = None,
-             chunk_size: int | None = None) -> dict:
+             chunk_size: int | None = None, memory_bytes: int | None = None) -> dict:
     """Per option, `savings`, `savings_pct` and `roi` as arrays with one element per trial.
 
     Each input's stream carries on from one chunk to the next, so a chunk's draws are the next
     stretch of the draws one run of all the trials would take: the chunk size changes no result.
     """
     settings = settings or assessment.assessment.monte_carlo
-    chunk_size = chunk_size or trials_per_chunk(assessment)
+    chunk_size = chunk_size or trials_per_chunk(assessment, memory_bytes, settings.trials)
     streams: dict[Path, np.random.Generator] = {}
     kept: dict[str, dict[str, np.ndarray]] = {}
     for chunk in chunks(settings.trials, chunk_size):
@@ -173,11 +211,13 @@ def sensitivity(assessment: Assessment, catalogue: Catalogue) -> list[dict]:
     return sorted(rows, key=lambda row: row["swing"], reverse=True)
 
 
-def analyse(assessment: Assessment, catalogue: Catalogue, settings: MonteCarlo | None = None) -> Uncertainty:
-    """Ranges for every option (with a histogram for the proposed one) and the sensitivity list."""
+def analyse(assessment: Assessment, catalogue: Catalogue, settings: MonteCarlo | None = None,
+            memory_bytes: int | None = None) -> Uncertainty:
+    """Ranges for every option (with a histogram for the proposed one) and the sensitivity list, within
+    `memory_bytes` when given."""
     proposed = assessment.assessment.proposed_option
     try:
-        trials = simulate(assessment, catalogue, settings)
+        trials = simulate(assessment, catalogue, settings, memory_bytes=memory_bytes)
         rows = sensitivity(assessment, catalogue)
     except FloatingPointError as exc:
         reaching_zero = [json_path(path) for path, value in ranged_inputs(assessment).items() if value.low <= 0]

@@ -23,6 +23,7 @@ from reportgen.pdf.flatcss import flattened
 UNUSED_UA_RULES = re.compile(r"^::(footnote|note)-[\w-]+ \{.*\}$\n", re.M)
 PER_LETTER = ("dx", "dy", "rotate", "textLength")
 SIZED_ARRAY = re.compile(r"(\w+)\[\d+\]")
+PRINT_FLAG = 4  # an annotation's flags (PDF 1.7, table 165): bit 3, print
 RASTER_FORMATS = ("PNG", "JPEG")  # what the allow-list serves: a logo arrives re-encoded as PNG (see inputs/logo.py)
 
 
@@ -153,3 +154,81 @@ def font_copies_removed(site, stylesheets: Sequence[str]) -> Iterator:
             yield site
         finally:
             tempfile.tempdir = system_folder
+
+
+def printed_annotations(document, pdf) -> None:
+    """Every annotation (the links of the contents and of the references to figures) flagged to print."""
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/Annot":
+            obj["F"] = PRINT_FLAG
+
+
+def table_header_scopes(document, pdf) -> None:
+    """Each table header cell's scope in the structure tree, as the report's HTML gives it: a column's heading
+    in the table's head, a row's heading beside data cells, a group's title (a row of headings alone) over
+    the columns below it."""
+    elements = {obj.reference: obj for obj in pdf.objects
+                if isinstance(obj, dict) and obj.get("Type") == "/StructElem"}
+    for cell in elements.values():
+        if cell["S"] == "/TH":
+            row = elements[cell["P"]]
+            kinds = {elements[kid]["S"] for kid in row["K"] if kid in elements}
+            in_head = elements[row["P"]]["S"] == "/THead" if row["P"] in elements else False
+            cell["A"]["Scope"] = "/Row" if "/TD" in kinds and not in_head else "/Column"
+
+
+def running_heads_as_artifacts() -> None:
+    """The text of each page's margin boxes drawn as a pagination artifact, and left out of the structure tree."""
+    import pydyf
+    import weasyprint.document as document
+    import weasyprint.pdf.stream as pdf_stream
+    import weasyprint.pdf.tags as tags
+    from weasyprint.formatting_structure import boxes
+
+    draw_page, build_box_tree, marked = document.draw_page, tags._build_box_tree, pdf_stream.Stream.marked
+
+    def draw(page, stream):
+        stream.running_heads = {id(box) for margin in page.children if isinstance(margin, boxes.MarginBox)
+                                for box in margin.descendants()}
+        draw_page(page, stream)
+
+    @contextmanager
+    def mark(stream, box, tag):
+        if stream._tags is None or id(box) not in getattr(stream, "running_heads", ()):
+            with marked(stream, box, tag):
+                yield
+            return
+        base = super(pdf_stream.Stream, stream)
+        base.begin_marked_content("Artifact", pydyf.Dictionary({"Type": "/Pagination"}))
+        try:
+            yield
+        finally:
+            base.end_marked_content()
+
+    def build(box, *rest):
+        return iter(()) if isinstance(box, boxes.MarginBox) else build_box_tree(box, *rest)
+
+    document.draw_page, pdf_stream.Stream.marked, tags._build_box_tree = draw, mark, build
+
+
+def output_profile_closed() -> None:
+    """The sRGB profile of a PDF/A read and its file closed (ImageCms keeps the bytes it reads, not the file)."""
+    import weasyprint.pdf as pdf
+    profile = pdf.ColorProfile
+
+    def read(file_object, *rest):
+        with file_object:
+            return profile(io.BytesIO(file_object.read()), *rest)
+
+    pdf.ColorProfile = read
+
+
+_ON_THEIR_OWN: dict[type, type] = {}
+
+
+def structure_tree_apart(document, pdf) -> None:
+    """Every object but the structure elements written on its own, outside pydyf's one object stream."""
+    for obj in pdf.objects:
+        if obj.compressible and not (isinstance(obj, dict) and obj.get("Type") == "/StructElem"):
+            kind = type(obj)
+            obj.__class__ = _ON_THEIR_OWN.setdefault(kind, type(kind.__name__, (kind,), {"compressible": False}))

@@ -20,11 +20,12 @@ def _render(receive: Callable[[], object]) -> Iterator[tuple[bytes, float]]:
     """The PDF of the document received first, painted with the charts received second; with its seconds."""
     from reportgen.pdf.render import render_pdf
 
-    html, site, created, attachment, stylesheets = receive()
+    html, site, created, attachment, stylesheets, pdf_standard = receive()
     start = time.perf_counter()
     charts: dict[str, bytes] = {}
     pdf = render_pdf(html, dataclasses.replace(site, memory=ChainMap(site.memory, charts)), created, attachment,
-                     before_painting=lambda: charts.update(receive()), stylesheets=stylesheets)
+                     before_painting=lambda: charts.update(receive()), stylesheets=stylesheets,
+                     pdf_standard=pdf_standard)
     yield pdf, time.perf_counter() - start
 
 

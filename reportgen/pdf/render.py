@@ -26,6 +26,10 @@ from reportgen.report import filters
 from reportgen.problems import ReportgenError
 
 MAX_ASSET_BYTES = 24 * 1024 * 1024  # the CJK fallback font is 16 MB
+# --pdf-standard: the standard the PDF declares, as WeasyPrint's variant; both standards tag the PDF (a structure
+# tree in reading order, alternative text, table headers, language, title). README, "Accessible and archival".
+STANDARDS = {"ua-1": "pdf/ua-1", "a-3a": "pdf/a-3a", "none": None}
+DEFAULT_STANDARD = "ua-1"
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".json": "application/json", ".woff2": "font/woff2"}
 
@@ -118,30 +122,42 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def check_standard(pdf_standard: str) -> str:
+    if pdf_standard not in STANDARDS:
+        raise ReportgenError(f"unknown PDF standard {pdf_standard!r}; choose one of {', '.join(STANDARDS)} "
+                             f"(ua-1, accessible, is the default; a-3a is archival and accessible; none is neither)")
+    return pdf_standard
+
+
 def render_pdf(html: str, site: Site, metadata_date: datetime, attachment: tuple[str, bytes],
-               before_painting: Callable[[], object] = lambda: None, stylesheets: Sequence[str] = ()) -> bytes:
+               before_painting: Callable[[], object] = lambda: None, stylesheets: Sequence[str] = (),
+               pdf_standard: str = DEFAULT_STANDARD) -> bytes:
     """The PDF of `html`, every resource through `site`; any WeasyPrint warning is fatal. This is reportgen's
     one way to a PDF: WeasyPrint is used here, with the workarounds of workarounds.py.
 
     `stylesheets` are the document's stylesheets (URLs under the site's base) in cascade order, which the
     PDF gets with their custom properties written in place. `before_painting` runs once the pages are laid
     out, before they are drawn: a report waits there for charts still being drawn, so that their errors
-    come as they are, not as images that failed.
+    come as they are, not as images that failed. `pdf_standard` is one of STANDARDS.
     """
+    variant = STANDARDS[check_standard(pdf_standard)]
+
     def finish(document, fetcher) -> bytes:
         before_painting()
-        return _write_pdf(document, fetcher, site, metadata_date, attachment)
+        return _write_pdf(document, fetcher, site, metadata_date, attachment, variant)
 
     return render_document(html, site, finish, stylesheets)
 
 
-def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachment: tuple[str, bytes]) -> bytes:
+def _write_pdf(document, fetcher, site: Site, metadata_date: datetime, attachment: tuple[str, bytes],
+               variant: str | None) -> bytes:
     from weasyprint import Attachment
     name, data = attachment
     embedded = Attachment(string=data, base_url=site.base, url_fetcher=fetcher, name=name,
                           description="The assessment this report was computed from",
                           created=metadata_date, modified=metadata_date, relationship="Source")
-    return document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen")
+    return document.write_pdf(attachments=[embedded], pdf_identifier=b"reportgen", pdf_variant=variant,
+                              finisher=workarounds.finish)
 
 
 def import_weasyprint() -> None:

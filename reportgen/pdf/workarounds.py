@@ -22,7 +22,7 @@ from reportgen.pdf import patches
 from reportgen.problems import ReportgenError
 
 SWITCH = "REPORTGEN_PDF_WORKAROUNDS_OFF"
-WHEN = ("import", "loaded", "render")
+WHEN = ("import", "loaded", "render", "finish")
 SAME = ("bytes", "content", "words")
 
 
@@ -30,7 +30,8 @@ SAME = ("bytes", "content", "words")
 class Workaround:
     """`when` says how `install` is used: "import", it is handed the import of WeasyPrint to run; "loaded",
     it patches WeasyPrint's modules once they are imported; "render", it is a context around one render,
-    given the site and the document's stylesheets, that gives the site to render from.
+    given the site and the document's stylesheets, that gives the site to render from; "finish", it amends the
+    PDF's objects (WeasyPrint's document and its pydyf PDF) before they are written.
     `written_for` maps each library it touches to the release it was written against ("70" is 70 and 70.x).
     `same` is what turning it off leaves unchanged: the PDF's "bytes"; its "content", every object's
     decompressed content (the workaround changes the compression); or its "words", each on every page in the
@@ -110,6 +111,43 @@ WORKAROUNDS = (
         upstream="WeasyPrint removing its font folder when the document is done (a close() or a context manager "
                  "on FontConfiguration).",
         written_for={"WeasyPrint": "70"}, when="render", install=patches.font_copies_removed),
+    Workaround(
+        name="running_heads_as_artifacts",
+        fixes="A tagged PDF's running heads and page numbers are to be artifacts of pagination (ISO 14289-1, 7.8); "
+              "WeasyPrint marks the margin boxes' text as content and builds structure elements for it that it "
+              "leaves out of the tree. Their text is drawn as /Artifact /Pagination and gets no structure element.",
+        upstream="WeasyPrint drawing margin boxes as pagination artifacts when it tags a PDF (PDF 1.7 allows no "
+                 "Artifact structure element, which PDF 2.0 has).",
+        written_for={"WeasyPrint": "70"}, when="loaded", install=patches.running_heads_as_artifacts, same="words"),
+    Workaround(
+        name="output_profile_closed",
+        fixes="For PDF/A, WeasyPrint opens its sRGB output profile for every PDF and never closes the file: a "
+              "ResourceWarning and a file handle held until the collector finds it. The profile is read and "
+              "the file closed at once.",
+        upstream="WeasyPrint reading sRGB2014.icc with read_bytes() or inside a with block.",
+        written_for={"WeasyPrint": "70"}, when="loaded", install=patches.output_profile_closed),
+    Workaround(
+        name="printed_annotations",
+        fixes="WeasyPrint sets the print flag on link annotations only for PDF/A; without it a PDF/UA checker sees "
+              "links that print and screen show differently (ISO 14289-1, 7.18.1). Every annotation is flagged to print.",
+        upstream="WeasyPrint flagging annotations to print whenever it tags a PDF, as it does for PDF/A.",
+        written_for={"WeasyPrint": "70"}, when="finish", install=patches.printed_annotations, same="words"),
+    Workaround(
+        name="table_header_scopes",
+        fixes="WeasyPrint tags a table's header cells as TH without their scope, which ISO 14289-1 (7.5) and "
+              "checkers read to tie headers to cells. Each TH gets Column in the table's head and over a group "
+              "of rows, Row beside data cells, as the HTML's scope attributes say.",
+        upstream="WeasyPrint writing a TH's /Scope from the HTML scope attribute, as it reads scope=row already.",
+        written_for={"WeasyPrint": "70"}, when="finish", install=patches.table_header_scopes, same="words"),
+    Workaround(
+        name="structure_tree_apart",
+        fixes="pydyf writes every dictionary of a PDF into one compressed object stream, and a reader that wants "
+              "one of them parses them all: for the tagged report's 3,000 structure elements pypdf took twice "
+              "as long to read two pages back (the claims check, reportgen/pdf/claims.py). Every object but "
+              "the structure elements is written on its own, about 20 % more bytes, so that only a reader of "
+              "the structure tree parses its object stream.",
+        upstream="pydyf writing the structure tree in an object stream of its own (PDF allows several).",
+        written_for={"pydyf": "0.13"}, when="finish", install=patches.structure_tree_apart, same="content"),
 )
 
 
@@ -179,6 +217,12 @@ def patch_weasyprint() -> None:
         if workaround.name not in _patched:
             workaround.install()
             _patched.add(workaround.name)
+
+
+def finish(document, pdf) -> None:
+    """The "finish" workarounds, on the PDF's objects before they are written (WeasyPrint's `finisher`)."""
+    for workaround in _used("finish"):
+        workaround.install(document, pdf)
 
 
 @contextmanager

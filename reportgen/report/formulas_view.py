@@ -6,11 +6,12 @@ import re
 
 from markupsafe import Markup, escape
 
+from reportgen.model.contract import Results
 from reportgen.model.formulas import formula_sections
 from reportgen.report import filters
 
 SUPERSCRIPT = re.compile(r"\^(\([^()]*\)|\w+)")
-SHOWN = {"discount_rate": lambda results: f"r = {filters.percent(results['discount_rate'])}"}
+SHOWN = {"discount_rate": lambda results: f"r = {filters.percent(results.discount_rate)}"}
 
 
 def formula_html(text: str) -> Markup:
@@ -19,7 +20,7 @@ def formula_html(text: str) -> Markup:
                                   str(escape(text))))
 
 
-def appendix_formulas(results: dict) -> list[dict]:
+def appendix_formulas(results: Results) -> list[dict]:
     """Appendix B's groups and rows; a formula that `shows` a quantity gets this run's value appended."""
     return [{"title": section.title,
              "rows": [{"id": f.id, "name": f.name,

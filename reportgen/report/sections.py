@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reportgen.model.contract import Results
 from reportgen.problems import ReportgenError
 from reportgen.report.registry import records
 
@@ -22,21 +23,26 @@ class Section:
     template: str  # its file in templates/report/sections/
     title: str  # its heading and its line in the contents; empty for the front and back parts, which have neither
     part: str  # one of PARTS
-    shown: Callable[[dict], bool]  # whether the results give it anything to show
+    shown: Callable[[Results], bool]  # whether the results give it anything to show
 
 
-def always(results: dict) -> bool:
+def always(results: Results) -> bool:
     return True
 
 
-def has_range(results: dict) -> bool:
-    """Results of a run with the simulation: the proposed option's range and the inputs' sensitivity."""
-    return "sensitivity" in results and "range" in results["options"][results["proposed_option"]]
+def has_range(results: Results) -> bool:
+    """Results of a run with the simulation: the proposed option's range and the inputs' sensitivity.
+
+    Every run sets both; results without them set (results.json then leaves their keys out) have no
+    range to show.
+    """
+    proposed = results.options[results.proposed_option]
+    return "sensitivity" in results.model_fields_set and "range" in proposed.model_fields_set
 
 
-def has_changes(results: dict) -> bool:
+def has_changes(results: Results) -> bool:
     """A report written before for this customer, with something changed since."""
-    return results.get("changes") is not None
+    return results.changes is not None
 
 
 def check(sections: dict[str, Section]) -> dict[str, Section]:
@@ -78,6 +84,6 @@ SECTIONS = check(records("section", Section, (
 ), "reportgen/report/sections.py"))
 
 
-def in_report(results: dict) -> list[Section]:
+def in_report(results: Results) -> list[Section]:
     """The sections these results give a report, in reading order."""
     return [s for s in SECTIONS.values() if s.shown(results)]

@@ -14,9 +14,12 @@ from string import ascii_uppercase
 
 from pydantic import BaseModel
 
-from reportgen.report import chart_plan, filters, sections
+from reportgen.report import chart_plan, filters, headline, sections
 from reportgen.catalogue import Entry, Values
-from reportgen.report.chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS
+from reportgen.report.chart_plan import CATEGORY_LABELS, PART_LABELS, REDUCTION_LABELS, part
+from reportgen.model.contract import (AnySizing, BrokerSizing, Changes, DisklessSizing, ExpressSizing, Infeasibility,
+                                      OptionResult, ProvisionedSizing, Results, RiskDetail, SelfRunSizing, Staffing,
+                                      UsageSizing)
 from reportgen.model.costs import CATEGORIES
 from reportgen.inputs.schema import Assessment, Range
 from reportgen.report.theme import Theme, option_colours
@@ -50,11 +53,63 @@ class Figure:
     name: str
     number: int
     title: str
+    alt: str  # what the chart shows, with its figures: the image's alternative text
     caption: str
 
     @property
     def ref(self) -> str:
         return f"Figure {self.number}"
+
+
+class ShownOption(OptionResult):
+    """An option's results with its id, as the templates read an option: swatches, tags and anchors need the id."""
+    id: str
+
+
+def shown_option(results: Results, option_id: str) -> ShownOption:
+    """The option's own (already validated) results and its id, not validated again."""
+    option = results.options[option_id]
+    return ShownOption.model_construct(option.model_fields_set | {"id"}, **dict(option), id=option_id)
+
+
+@dataclass(frozen=True)
+class InfeasibleOption:
+    short_name: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class SizingRow:
+    """One cluster of one option in the sizing table: its size in year 1 and at the horizon."""
+    option: str
+    option_id: str
+    first_of_option: bool
+    span: int
+    cluster: str
+    year_1: str
+    year_h: str
+    binding: str
+    block_gb: float | None
+    object_gb: float | None
+    cross_az_gb: float
+
+
+@dataclass(frozen=True)
+class PeopleRow:
+    option: str
+    option_id: str
+    staffing: Staffing  # year 1's
+    support_year_1: float
+    people_total: float
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    option: str
+    option_id: str
+    detail: RiskDetail
+    per_year: float
+    total: float
 
 
 def rounding_differs(parts, total) -> bool:
@@ -73,18 +128,18 @@ def humanise(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def key_label(key: str, results: dict) -> str:
+def key_label(key: str, results: Results) -> str:
     """A catalogue key in words: options.confluent_cloud.unit_hour -> Confluent Cloud: unit hour."""
     group, item = _key_group(key, results)
     return f"{group}: {item[:1].lower()}{item[1:]}" if item[:2] != item[:2].upper() else f"{group}: {item}"
 
 
-def _key_group(key: str, results: dict) -> tuple[str, str]:
+def _key_group(key: str, results: Results) -> tuple[str, str]:
     """The group a catalogue key is listed under and its name within it: (Confluent Cloud, Unit hour)."""
     head, _, rest = key.partition(".")
     if head == "options":
         option, _, rest = rest.partition(".")
-        name = results["options"][option]["short_name"] if option in results["options"] else option
+        name = results.options[option].short_name if option in results.options else option
         if rest.startswith("brokers."):
             size, _, item = rest.removeprefix("brokers.").rpartition(".")
             return name, f"{size} broker: {humanise(item)}"
@@ -95,12 +150,21 @@ def _key_group(key: str, results: dict) -> tuple[str, str]:
     return {"assumptions": "Assumptions", "price_book": "Price book"}.get(head, head), humanise(rest)
 
 
-def _entry_row(entry: Entry, results: dict) -> dict:
+def _entry_row(entry: Entry, results: Results) -> dict:
     group, item = _key_group(entry.key, results)
     return {"key": entry.key, "label": key_label(entry.key, results), "group": group, "item": item,
             "value": entry.value, "unit": entry.unit,
             "source": entry.source, "as_of": entry.as_of, "status": entry.status, "default": entry.default,
-            "note": entry.note}
+            "default_text": _default_text(entry, results.currency), "note": entry.note}
+
+
+def _default_text(entry: Entry, currency: str) -> str | None:
+    """Beside an override: the catalogue's value, and for a price in another currency the dollars it came from."""
+    if entry.default is None:
+        return None
+    if currency != "USD" and entry.unit.startswith(currency):
+        return entry.note  # "catalogue default 2.07 EUR (2.25 USD at 0.92 EUR per USD, rate as of ...)"
+    return f"default {filters.quantity(entry.default)}"
 
 
 def _option_param(key: str) -> tuple[str, str] | None:
@@ -130,7 +194,7 @@ def _compared_params(rows: list[dict], option_ids: list[str]) -> list[dict]:
     return [{"label": next(iter(cells.values()))["item"], "unit": unit, "cells": cells} for (_, unit), cells in shared]
 
 
-def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
+def catalogue_rows(results: Results, values: Values, assessment_date: str) -> dict:
     """Every catalogue value the run read, laid out to be read with few table cells.
 
     A parameter that two or more options share with the same unit (breach factor, dual-run months,
@@ -140,14 +204,14 @@ def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
     by the assessment.
     """
     order = {"assumptions": 0, "price_book": 1, "options": 2}
-    option_ids = results["option_order"]
+    option_ids = results.option_order
     option_rank = {o: i for i, o in enumerate(option_ids)}
 
     def rank(key: str):
         head, _, rest = key.partition(".")
         return order.get(head, 3), option_rank.get(rest.partition(".")[0], 0), key
 
-    rows = [_entry_row(values.entry(k), results) for k in sorted(results["catalogue_used"], key=rank)]
+    rows = [_entry_row(values.entry(k), results) for k in sorted(results.catalogue_used, key=rank)]
     for row in rows:
         if row["status"] == "customer":
             row["as_of"] = assessment_date
@@ -161,7 +225,7 @@ def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
     reading_order = [r["cells"][o] for r in compared for o in option_ids if o in r["cells"]]
     for row in reading_order + [r for g in groups.values() for r in g]:
         row["source_number"] = sources.setdefault((row["source"], row["as_of"]), len(sources) + 1)
-    matrices = [{"options": [results["options"][o] | {"id": o} for o in chunk],
+    matrices = [{"options": [shown_option(results, o) for o in chunk],
                  "rows": [{"label": r["label"], "unit": r["unit"], "cells": [r["cells"].get(o) for o in chunk]}
                           for r in compared if any(o in r["cells"] for o in chunk)]}
                 for chunk in _matrix_chunks(option_ids)]
@@ -169,10 +233,10 @@ def catalogue_rows(results: dict, values: Values, assessment_date: str) -> dict:
             "sources": [{"source": s, "as_of": d} for s, d in sources], "marks": STATUS_MARKS}
 
 
-def illustrative_headline_values(results: dict, values: Values) -> list[dict]:
+def illustrative_headline_values(results: Results, values: Values) -> list[dict]:
     """Illustrative catalogue values behind the current and proposed options' hard costs."""
-    keys = sorted({k for o in (results["current_option"], results["proposed_option"])
-                   for k in results["options"][o]["catalogue_keys"]["hard"]})
+    keys = sorted({k for o in (results.current_option, results.proposed_option)
+                   for k in results.options[o].catalogue_keys.hard})
     return [_entry_row(values.entry(k), results) for k in keys if values.entry(k).status == "illustrative"]
 
 
@@ -187,10 +251,12 @@ def _input_value(value) -> dict:
 
 
 def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dict]:
-    """Every input of the model, its value (or range) and whether the customer gave it or a default applied."""
+    """Every input of the model, its value (or range) and whether it was measured (imported from the customer's
+    own bill or metrics), given by the customer, or left at a default."""
     rows = []
+    measured = assessment.measured.provenance if assessment.measured else {}
 
-    def add(group: str, path: str, name: str, value, given: bool, assumption: str | None = None):
+    def add(group: str, path: str, name: str, value, given: bool, assumption: str | None = None, where: str = ""):
         if value is None:
             shown = {"kind": "text", "text": "catalogue default" if assumption else "none"}
         elif name in ("current_option", "proposed_option"):
@@ -199,17 +265,18 @@ def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dic
             shown = _input_value(value)
         rows.append({"group": group, "path": f"{path}.{name}", "field": name, "value": shown,
                      "label": humanise(f"{path.partition('.')[2]}_{name}" if "." in path else name),
-                     "status": "customer" if given else "default"})
+                     "status": "measured" if f"{where}.{name}" in measured else "customer" if given else "default"})
 
-    def walk(model: BaseModel, path: str, group: str):
+    def walk(model: BaseModel, path: str, group: str, where: str):
         for name in type(model).model_fields:
             if name == "comment":  # editors' notes, not inputs of the model
                 continue
             value = getattr(model, name)
             if isinstance(value, BaseModel) and not isinstance(value, Range):
-                walk(value, f"{path}.{name}", group)
+                walk(value, f"{path}.{name}", group, f"{where}.{name}")
             else:
-                add(group, path, name, value, name in model.model_fields_set, DEFAULTED_ASSUMPTIONS.get((group, name)))
+                add(group, path, name, value, name in model.model_fields_set, DEFAULTED_ASSUMPTIONS.get((group, name)),
+                    where)
 
     assumptions = assessment.assessment
     for name in ("horizon_years", "discount_rate", "currency", "current_option", "proposed_option"):
@@ -218,11 +285,19 @@ def input_rows(assessment: Assessment, option_names: dict[str, str]) -> list[dic
     for group in INPUT_GROUPS:
         value = getattr(assessment, group)
         if isinstance(value, list):
-            for cluster in value:
-                walk(cluster, f"clusters[{cluster.name}]", group)
+            for index, cluster in enumerate(value):
+                walk(cluster, f"clusters[{cluster.name}]", group, f"clusters[{index}]")
         else:
-            walk(value, group, group)
+            walk(value, group, group, group)
     return rows
+
+
+def measured_rows(assessment: Assessment) -> list[dict]:
+    """Appendix A's list of measured inputs: where each was read, for which period, and how."""
+    if assessment.measured is None:
+        return []
+    return [{"path": path, "source": p.source, "period": p.period, "read": p.read}
+            for path, p in assessment.measured.provenance.items()]
 
 
 def _two_columns(tables: list[dict]) -> list[list[dict]]:
@@ -255,20 +330,21 @@ def input_tables(rows: list[dict]) -> dict:
             "clusters": [{"name": name, "cells": cells} for name, cells in clusters.items()]}
 
 
-def _capabilities(results: dict, values: Values) -> list[dict]:
+def _capabilities(results: Results, values: Values) -> list[dict]:
     catalogue = values.catalogue
     groups = []
     for bucket, bucket_name in BUCKETS.items():
-        rows = [{"name": meta["name"], "marks": [catalogue.options[o].capabilities.get(cap_id, "no") for o in results["option_order"]]}
+        rows = [{"name": meta["name"], "marks": [catalogue.options[o].capabilities.get(cap_id, "no") for o in results.option_order]}
                 for cap_id, meta in catalogue.capabilities.items() if meta["bucket"] == bucket]
         if rows:
             groups.append({"bucket": bucket_name, "rows": rows})
     return groups
 
 
-def _cluster_rows(assessment: Assessment, results: dict) -> list[dict]:
-    current = results["options"][results["current_option"]]
-    first_year = {s["cluster"]: s for s in current["sizing"] if s["year"] == 1}
+def _cluster_rows(assessment: Assessment, results: Results) -> list[dict]:
+    current = results.options[results.current_option]
+    first_year = {s.cluster: s for s in current.sizing if s.year == 1}
+    in_service = results.reconciliation.brokers_in_service if results.reconciliation else {}
     rows = []
     for c in assessment.clusters:
         sizing = first_year[c.name]
@@ -276,154 +352,141 @@ def _cluster_rows(assessment: Assessment, results: dict) -> list[dict]:
                      "egress_mbps": c.egress_mbps, "peak_to_average": c.peak_to_average,
                      "retention_days": c.retention_days, "partitions": c.partitions,
                      "replication_factor": c.replication_factor, "zones": c.availability_zones,
-                     "brokers": sizing.get("brokers"), "binding": CONSTRAINTS.get(sizing.get("binding_constraint"), "")})
+                     "brokers": sizing.brokers if isinstance(sizing, (BrokerSizing, ExpressSizing)) else None,
+                     "binding": CONSTRAINTS.get(sizing.binding_constraint, ""),
+                     "in_service": in_service.get(c.name)})
     return rows
 
 
-def _capacity(sizing: dict) -> str:
-    if "brokers" in sizing:
-        text = f"{filters.number(sizing['brokers'])} brokers"
-        return text + (f" + {sizing['controllers']} controllers" if sizing.get("controllers") else "")
-    if "capacity_units" in sizing:
-        return f"{filters.number(sizing['capacity_units'])} capacity units"
-    return f"{filters.number(sizing['clusters_needed'])} serverless cluster" + ("s" if sizing["clusters_needed"] != 1 else "")
+def _capacity(sizing: AnySizing) -> str:
+    if isinstance(sizing, BrokerSizing):
+        text = f"{filters.number(sizing.brokers)} brokers"
+        controllers = sizing.controllers if isinstance(sizing, SelfRunSizing) else None
+        return text + (f" + {controllers} controllers" if controllers else "")
+    if isinstance(sizing, UsageSizing):
+        return f"{filters.number(sizing.capacity_units)} capacity units"
+    if isinstance(sizing, ExpressSizing):
+        return f"{filters.number(sizing.brokers)} {sizing.broker_size} Express brokers"
+    if isinstance(sizing, DisklessSizing):
+        return f"{filters.number(sizing.agents)} {sizing.agent_instance} agents"
+    return f"{filters.number(sizing.clusters_needed)} serverless cluster" + ("s" if sizing.clusters_needed != 1 else "")
 
 
-def _sizing_rows(results: dict) -> list[dict]:
-    horizon = results["horizon_years"]
+def _sizing_rows(results: Results) -> list[SizingRow]:
+    horizon = results.horizon_years
     rows = []
-    for option_id in results["option_order"]:
-        option = results["options"][option_id]
-        first = [s for s in option["sizing"] if s["year"] == 1]
-        last = {s["cluster"]: s for s in option["sizing"] if s["year"] == horizon}
+    for option_id in results.option_order:
+        option = results.options[option_id]
+        first = [s for s in option.sizing if s.year == 1]
+        last = {s.cluster: s for s in option.sizing if s.year == horizon}
         for i, s in enumerate(first):
-            end = last[s["cluster"]]
-            rows.append({"option": option["short_name"], "option_id": option_id, "first_of_option": i == 0,
-                         "span": len(first), "cluster": s["cluster"], "year_1": _capacity(s),
-                         "year_h": _capacity(end), "binding": CONSTRAINTS.get(end["binding_constraint"], ""),
-                         "block_gb": end.get("block_gb"), "object_gb": end.get("object_gb"),
-                         "cross_az_gb": end["cross_az_gb"]["total"]})
+            end = last[s.cluster]
+            disks = end if isinstance(end, (SelfRunSizing, ProvisionedSizing)) else None  # the others bill data
+            rows.append(SizingRow(option=option.short_name, option_id=option_id, first_of_option=i == 0,
+                                  span=len(first), cluster=s.cluster, year_1=_capacity(s), year_h=_capacity(end),
+                                  binding=CONSTRAINTS.get(end.binding_constraint, ""),
+                                  block_gb=disks.block_gb if disks else None,
+                                  object_gb=(disks.object_gb if disks else
+                                             end.object_gb if isinstance(end, DisklessSizing) else None),
+                                  cross_az_gb=end.cross_az_gb.total))
     return rows
 
 
-def _option_costs(results: dict) -> dict:
+def _category_amount(option: OptionResult, category: str) -> float:
+    """An option's hard cost in one category over the horizon; migration is its own line."""
+    return option.migration if category == "migration" else getattr(option.totals, category)
+
+
+def _option_costs(results: Results) -> dict:
     """Section 6's table, every option a column: hard cost by category, the same by year, then the totals.
 
     Both groups add up to the hard TCO; the workbook has every category in every year.
     """
-    options = [results["options"][o] | {"id": o} for o in results["option_order"]]
+    options = [shown_option(results, o) for o in results.option_order]
     categories = [c for c in ("migration", "infrastructure", "service_charges", "people")
-                  if any(o["migration"] if c == "migration" else o["totals"][c] for o in options)]
-    by_category = [{"label": CATEGORY_LABELS[c],
-                    "amounts": [o["migration"] if c == "migration" else o["totals"][c] for o in options]}
+                  if any(_category_amount(o, c) for o in options)]
+    by_category = [{"label": CATEGORY_LABELS[c], "amounts": [_category_amount(o, c) for o in options]}
                    for c in categories]
-    by_year = [{"label": f"Year {row['year']}" + (" (migration)" if row["year"] == 0 else ""),
-                "amounts": [o["years"][i]["hard_total"] for o in options]}
-               for i, row in enumerate(options[0]["years"])]
-    rounding = any(rounding_differs([r["amounts"][i] for r in rows], o["tco_hard"])
+    by_year = [{"label": f"Year {row.year}" + (" (migration)" if row.year == 0 else ""),
+                "amounts": [o.years[i].hard_total for o in options]}
+               for i, row in enumerate(options[0].years)]
+    rounding = any(rounding_differs([r["amounts"][i] for r in rows], o.tco_hard)
                    for i, o in enumerate(options) for rows in (by_category, by_year))
     return {"columns": options, "by_category": by_category, "by_year": by_year, "rounding": rounding}
 
 
-def _infeasible_reasons(option: dict) -> list[str]:
+def _infeasible_reasons(option: OptionResult) -> list[str]:
     """One sentence per cluster that does not fit: its first year over the limit, and what the last year needs."""
-    by_cluster: dict[str, list[dict]] = {}
-    for reason in option["infeasible_reasons"]:
-        by_cluster.setdefault(reason["cluster"], []).append(reason)
-    return [reasons[0]["message"] + (f", and it needs {filters.number(reasons[-1]['needed'])} by year {reasons[-1]['year']}"
-                                     if len(reasons) > 1 else "") + "."
+    by_cluster: dict[str, list[Infeasibility]] = {}
+    for reason in option.infeasible_reasons:
+        by_cluster.setdefault(reason.cluster, []).append(reason)
+    return [reasons[0].message + (f", and it needs {filters.number(reasons[-1].needed)} by year {reasons[-1].year}"
+                                  if len(reasons) > 1 else "") + "."
             for reasons in by_cluster.values()]
 
 
-def _current_breakdown(results: dict) -> dict:
+def _current_breakdown(results: Results) -> dict:
     """Today's year 1 by category, each with the parts it is made of (the chart shows every part)."""
-    currency = results["currency"]
-    year_1 = results["options"][results["current_option"]]["years"][1]
+    currency = results.currency
+    year_1 = results.options[results.current_option].years[1]
     rows = []
     for category, names in CATEGORIES.items():
-        parts = [(PART_LABELS[part], year_1[category][part]) for part in names if year_1[category][part]]
+        parts = [(PART_LABELS[name], part(year_1, category, name)) for name in names if part(year_1, category, name)]
         if parts:
-            amount = year_1[category]["total"]
+            amount = part(year_1, category, "total")
             rows.append({"category": CATEGORY_LABELS[category], "amount": amount,
                          "parts": " · ".join(f"{label} {filters.money_short(value, currency)}" for label, value in parts),
-                         "share": amount / year_1["risk_adjusted_total"]})
-    return {"rows": rows, "hard_total": year_1["hard_total"], "risk_total": year_1["risk"]["total"],
-            "total": year_1["risk_adjusted_total"],
-            "rounding": rounding_differs([r["amount"] for r in rows], year_1["risk_adjusted_total"])}
+                         "share": amount / year_1.risk_adjusted_total})
+    return {"rows": rows, "hard_total": year_1.hard_total, "risk_total": year_1.risk.total,
+            "total": year_1.risk_adjusted_total,
+            "rounding": rounding_differs([r["amount"] for r in rows], year_1.risk_adjusted_total)}
 
 
-def _roi_columns(results: dict) -> dict:
-    ids = [o for o in results["option_order"] if o != results["current_option"]]
-    reductions = [line for line in REDUCTION_LABELS if any(results["options"][o]["reductions"][line] for o in ids)]
-    columns = [results["options"][o] | {"id": o} for o in ids]
-    rounding = any(rounding_differs([c["reductions"][r] for r in reductions], c["benefits"])
-                   or rounding_differs([c["benefits"], -c["service_charges"], -c["migration"]], c["savings"])
+def _roi_columns(results: Results) -> dict:
+    """The ROI table: a column per option but the current one, a line per reduction any of them has."""
+    columns = [shown_option(results, o) for o in results.option_order if o != results.current_option]
+    lines = [line for line in REDUCTION_LABELS if any(getattr(c.reductions, line) for c in columns)]
+    rounding = any(rounding_differs([getattr(c.reductions, line) for line in lines], c.benefits)
+                   or rounding_differs([c.benefits, -c.service_charges, -c.migration], c.savings)
                    for c in columns)
-    return {"columns": columns, "reduction_lines": [(line, REDUCTION_LABELS[line]) for line in reductions],
+    return {"columns": columns,
+            "reductions": [{"label": REDUCTION_LABELS[line], "amounts": [getattr(c.reductions, line) for c in columns]}
+                           for line in lines],
             "rounding": rounding}
 
 
-def _people_rows(results: dict) -> list[dict]:
+def _people_rows(results: Results) -> list[PeopleRow]:
     rows = []
-    for option_id in results["option_order"]:
-        option = results["options"][option_id]
-        first = option["people"][0]
-        rows.append({"option": option["short_name"], "option_id": option_id,
-                     "platform_fte": first["platform_fte"], "tooling_fte": first["tooling_fte"],
-                     "connectors_to_build": first["connectors_to_build"],
-                     "connectors_prebuilt": first["connectors_prebuilt"],
-                     "support_year_1": option["years"][1]["people"]["support_and_services"],
-                     "people_total": option["totals"]["people"]})
+    for option_id in results.option_order:
+        option = results.options[option_id]
+        rows.append(PeopleRow(option=option.short_name, option_id=option_id, staffing=option.people[0],
+                              support_year_1=option.years[1].people.support_and_services,
+                              people_total=option.totals.people))
     return rows
 
 
-def _risk_rows(results: dict) -> list[dict]:
+def _risk_rows(results: Results) -> list[RiskRow]:
     rows = []
-    for option_id in results["option_order"]:
-        option = results["options"][option_id]
-        year_1 = option["years"][1]["risk"]
-        rows.append({"option": option["short_name"], "option_id": option_id, **option["risk_detail"],
-                     "per_year": year_1["total"], "total": option["totals"]["risk"],
-                     "parts": {p: year_1[p] for p in CATEGORIES["risk"]}})
+    for option_id in results.option_order:
+        option = results.options[option_id]
+        rows.append(RiskRow(option=option.short_name, option_id=option_id, detail=option.risk_detail,
+                            per_year=option.years[1].risk.total, total=option.totals.risk))
     return rows
 
 
-def _finding(results: dict, current: dict, proposed: dict) -> list[str]:
-    currency, horizon = results["currency"], results["horizon_years"]
-    short = lambda v: filters.money_short(v, currency)
-    name = results["customer"]["name"]
-    if proposed["savings"] >= 0:
-        first = (f"Moving {name}'s Kafka from {current['name']} to {proposed['name']} cuts its {horizon}-year hard cost of "
-                 f"ownership from {short(current['tco_hard'])} to {short(proposed['tco_hard'])}: a saving of "
-                 f"{short(proposed['savings'])}, or {filters.percent(proposed['savings_pct'])}.")
-    else:
-        first = (f"Moving {name}'s Kafka from {current['name']} to {proposed['name']} raises its {horizon}-year hard cost "
-                 f"of ownership from {short(current['tco_hard'])} to {short(proposed['tco_hard'])}, by "
-                 f"{short(-proposed['savings'])}.")
-    payback = ("pays back its migration within " + filters.months(proposed["payback_months"])
-               if proposed["payback_months"] is not None else "does not pay back within the horizon")
-    second = (f"Net of the new service's charges and the migration, the move returns "
-              f"{filters.multiple(proposed['roi'])} what it costs and {payback}.")
-    risk_gain = current["totals"]["risk"] - proposed["totals"]["risk"]
-    third = (f"Fewer and shorter disruptions are expected to be worth a further {short(risk_gain)} over the period; "
-             f"they are shown apart and are not part of the savings above."
-             if risk_gain > 0 else "Expected downtime and incident costs are not lower with this option.")
-    return [first, second, third]
-
-
-def range_sentence(results: dict) -> str:
+def range_sentence(results: Results) -> str:
     """`In 80 % of 10,000 simulated outcomes, savings fall between $2.25M and $3.32M (median $2.79M).`"""
-    outcome = results["options"][results["proposed_option"]]["range"]
-    savings, currency = outcome["savings"], results["currency"]
-    trials = filters.number(outcome["trials"])
-    if savings["p10"] == savings["p90"]:
-        return (f"All {trials} simulated outcomes give the same savings, {filters.money_short(savings['p50'], currency)}: "
+    outcome = results.options[results.proposed_option].range
+    savings, currency = outcome.savings, results.currency
+    trials = filters.number(outcome.trials)
+    if savings.p10 == savings.p90:
+        return (f"All {trials} simulated outcomes give the same savings, {filters.money_short(savings.p50, currency)}: "
                 "no input that moves savings was given as a range.")
-    return (f"In 80 % of {trials} simulated outcomes, savings fall between {filters.money_short(savings['p10'], currency)} "
-            f"and {filters.money_short(savings['p90'], currency)} (median {filters.money_short(savings['p50'], currency)}).")
+    return (f"In {filters.percent(0.8)} of {trials} simulated outcomes, savings fall between {filters.money_short(savings.p10, currency)} "
+            f"and {filters.money_short(savings.p90, currency)} (median {filters.money_short(savings.p50, currency)}).")
 
 
-def _figures(chart_names: list[str], results: dict) -> dict[str, Figure]:
+def _figures(chart_names: list[str], results: Results) -> dict[str, Figure]:
     """Numbers in document order (the chart plan's order) and the words each chart's record gives."""
     return {name: Figure(name, i, *chart_plan.CHARTS[name].words(results)) for i, name in enumerate(chart_names, start=1)}
 
@@ -438,40 +501,40 @@ def _changed_value(value) -> str:
 
 
 def _headline_value(value, figure: str, currency: str) -> str:
-    if figure == "savings_pct":
+    if figure in ("savings_pct", "roi"):
         return filters.percent(value)
-    if figure == "roi":
-        return filters.multiple(value)
     if figure == "payback_months":
         return filters.payback(value)
     return filters.money(value, currency)
 
 
-def changes_view(changes: dict | None, results: dict) -> dict | None:
+def changes_view(changes: Changes | None, results: Results) -> dict | None:
     """Appendix C: what changed since the previous report, every value already formatted."""
     if changes is None:
         return None
-    currency = results["currency"]
-    names = {o: results["options"][o]["short_name"] for o in results["option_order"]}
-    previous = changes["previous"]
-    headline = []
-    for row in changes["headline"]:
-        headline.append({"option": names.get(row["option"], row["option"]), "option_id": row["option"],
-                         "first_of_option": not headline or headline[-1]["option_id"] != row["option"],
-                         "figure": HEADLINE_LABELS.get(row["figure"], row["figure"]),
-                         "old": _headline_value(row["old"], row["figure"], currency),
-                         "new": _headline_value(row["new"], row["figure"], currency)})
-    return {"previous": {"tool_version": previous.get("tool_version") or "–",
-                         "catalogue_version": previous.get("catalogue_version") or "–",
-                         "inputs": str(previous.get("inputs_sha256") or "–")[:12]},
-            "inputs": [{"path": r["path"], "old": _changed_value(r["old"]), "new": _changed_value(r["new"])}
-                       for r in changes["inputs"]],
-            "catalogue": [{"key": r["key"], "label": key_label(r["key"], results), "old": _changed_value(r["old"]),
-                           "new": _changed_value(r["new"])} for r in changes["catalogue"]],
-            "headline": headline}
+    currency = results.currency
+    names = {o: results.options[o].short_name for o in results.option_order}
+    previous = changes.previous
+    old_currency = previous.currency or currency
+    moved = []
+    for row in changes.headline:
+        moved.append({"option": names.get(row.option, row.option), "option_id": row.option,
+                      "first_of_option": not moved or moved[-1]["option_id"] != row.option,
+                      "figure": HEADLINE_LABELS.get(row.figure, row.figure),
+                      "old": _headline_value(row.old, row.figure, old_currency),
+                      "new": _headline_value(row.new, row.figure, currency)})
+    return {"previous": {"tool_version": previous.tool_version or "–",
+                         "catalogue_version": previous.catalogue_version or "–",
+                         "inputs": (previous.inputs_sha256 or "–")[:12],
+                         "currency": old_currency if old_currency != currency else None},
+            "inputs": [{"path": r.path, "old": _changed_value(r.old), "new": _changed_value(r.new)}
+                       for r in changes.inputs],
+            "catalogue": [{"key": r.key, "label": key_label(r.key, results), "old": _changed_value(r.old),
+                           "new": _changed_value(r.new)} for r in changes.catalogue],
+            "headline": moved}
 
 
-def _sections(results: dict, chart_names: list[str]) -> list[dict]:
+def _sections(results: Results, chart_names: list[str]) -> list[dict]:
     """The sections the results give the report, in order, each with its number, template and figures.
 
     Chapters are numbered 1, 2, ... and appendices lettered A, B, ... in the registry's order, so a section
@@ -484,60 +547,60 @@ def _sections(results: dict, chart_names: list[str]) -> list[dict]:
             for s in sections.in_report(results)]
 
 
-def build_view(results: dict, assessment: Assessment, resolved: Assessment, values: Values, theme: Theme,
-               chart_names: list[str], logo_url: str | None) -> dict:
+def build_view(results: Results, assessment: Assessment, resolved: Assessment, values: Values, theme: Theme,
+               chart_names: list[str], logo_url: str | None, draft: bool = False) -> dict:
     """The complete view-model of one report: `assessment` as written (ranges shown), `resolved` as computed."""
-    current = results["options"][results["current_option"]]
-    proposed = results["options"][results["proposed_option"]]
-    generated = results["generated"]
+    current = shown_option(results, results.current_option)
+    proposed = shown_option(results, results.proposed_option)
+    generated = results.generated
     a = assessment.assessment
-    baseline = resolved.baseline
-    broker = f"price_book.instances.{baseline.broker_instance}"
-    changes = changes_view(results.get("changes"), results)
+    changes = changes_view(results.changes, results)
     shown = _sections(results, chart_names)
     has_range = any(s["id"] == "range" for s in shown)
     return {
-        "title": f"The true cost of running Kafka at {results['customer']['name']}",
+        "title": f"The true cost of running Kafka at {results.customer.name}",
         "short_title": TITLE,
-        "customer": results["customer"],
+        "customer": results.customer,
         "customer_logo": logo_url,
         "prepared_by": a.prepared_by,
         "date": long_date(a.date),
         "iso_date": a.date,
-        "version_line": f"reportgen {generated['tool_version']} · catalogue {generated['catalogue_version']} · "
-                        f"inputs {generated['inputs_sha256'][:12]}",
+        "version_line": f"reportgen {generated.tool_version} · catalogue {generated.catalogue_version} · "
+                        f"inputs {generated.inputs_sha256[:12]}",
         "theme": theme,
-        "currency": results["currency"],
-        "horizon": results["horizon_years"],
-        "discount_rate": results["discount_rate"],
+        "currency": results.currency,
+        "horizon": results.horizon_years,
+        "discount_rate": results.discount_rate,
         "formula_sections": appendix_formulas(results),
         "keywords": ["Apache Kafka", "total cost of ownership", "TCO", "ROI", "downtime cost",
-                     results["customer"]["name"]],
+                     results.customer.name],
         "sections": shown,
         "contents": [s for s in shown if s["title"]],
         "section": {s["id"]: s for s in shown},
         "results": results,
-        "options": [results["options"][o] | {"id": o} for o in results["option_order"]],
-        "option_colours": option_colours(theme, results["option_order"]),
-        "current": current | {"id": results["current_option"]},
-        "proposed": proposed | {"id": results["proposed_option"]},
-        "finding": _finding(results, current, proposed),
+        "options": [shown_option(results, o) for o in results.option_order],
+        "option_colours": option_colours(theme, results.option_order),
+        "current": current,
+        "proposed": proposed,
+        "finding": headline.finding(results),
+        "comparison": headline.comparison(results, a.rationale),
+        "baseline_caveats": headline.baseline_caveats(results),
+        "baseline_settings": headline.baseline_settings(results),
+        "draft": draft,
         "has_range": has_range,
         "range_sentence": range_sentence(results) if has_range else "",
-        "risk_reduction": current["totals"]["risk"] - proposed["totals"]["risk"],
+        "risk_reduction": current.totals.risk - proposed.totals.risk,
         "illustrative": illustrative_headline_values(results, values),
         "figures": _figures(chart_names, results),
         "clusters": _cluster_rows(resolved, results),
         "current_breakdown": _current_breakdown(results),
-        "fair_baseline": {
-            "utilization": baseline.target_utilization, "disk_utilization": baseline.disk_utilization,
-            "tiered_storage": baseline.tiered_storage, "fetch_from_follower": baseline.fetch_from_follower,
-            "broker_instance": baseline.broker_instance, "broker_write_mbps": values[f"{broker}.sustained_write_mbps"],
-            "broker_price_per_hour": values[f"{broker}.price_per_hour"],
-        },
+        "fair_baseline": results.fair_baseline,
+        "reconciliation": results.reconciliation,
+        "reconciliation_sentences": headline.today_basis(results),
+        "measured_in_service": bool(results.reconciliation and results.reconciliation.brokers_in_service),
         "option_costs": _option_costs(results),
-        "infeasible": [o | {"id": i, "reasons": _infeasible_reasons(o)} for i, o in results["options"].items()
-                       if not o["feasible"]],
+        "infeasible": [InfeasibleOption(o.short_name, _infeasible_reasons(o)) for o in results.options.values()
+                       if not o.feasible],
         "sizing": _sizing_rows(results),
         "people": _people_rows(results),
         "risk_rows": _risk_rows(results),
@@ -546,8 +609,9 @@ def build_view(results: dict, assessment: Assessment, resolved: Assessment, valu
         "monthly_benefit": resolved.value.monthly_benefit,
         "roi": _roi_columns(results),
         "capabilities": _capabilities(results, values),
-        "inputs": input_tables(input_rows(assessment, {o: results["options"][o]["short_name"] for o in results["option_order"]})),
+        "inputs": input_tables(input_rows(assessment, {o: results.options[o].short_name for o in results.option_order})),
         "catalogue": catalogue_rows(results, values, a.date),
+        "measured": measured_rows(assessment),
         "changes": changes,
         "buckets": BUCKETS,
         "capability_marks": CAPABILITY_MARKS,

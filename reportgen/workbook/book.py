@@ -19,11 +19,13 @@ from xlsxwriter.worksheet import Worksheet
 from reportgen.catalogue import Values
 from reportgen.report.filters import SYMBOLS
 from reportgen.workbook.excel_formula import Cell, column_letter, sheet_prefix
+from reportgen.model.billed import GROUPS
+from reportgen.model.contract import Results
 from reportgen.model.formulas import formula_sections
 from reportgen.model.scenario import ranged_inputs, resolve
-from reportgen.inputs.schema import Assessment
+from reportgen.inputs.schema import BILL_PARTS, DAYS_PER_YEAR, Assessment, MeasuredBill
 from reportgen.workbook.grid import DASH, Entry, Grid
-from reportgen.workbook.sheets import SUMMARY, ModelSheets, Sources
+from reportgen.workbook.sheets import SUMMARY, ModelSheets, Sources, bill_group_key, bill_group_label
 
 READ_ME, INPUTS, ASSUMPTIONS, FORMULAS = "Read me", "Inputs", "Assumptions", "Formulas"
 SHEET_ORDER = (READ_ME, INPUTS, ASSUMPTIONS, "Sizing", "Costs by year", SUMMARY, FORMULAS)
@@ -62,10 +64,11 @@ CLUSTER_FIELDS = {"name": ("text", "text"), "environment": ("structural", "text"
                   "egress_mbps": ("MB/s", "mbps"), "peak_to_average": ("ratio", "decimal"),
                   "retention_days": ("days", "decimal"), "replication_factor": ("copies", "count"),
                   "availability_zones": ("zones", "count"), "partitions": ("partitions", "count"),
-                  "controllers": ("controllers", "count")}
+                  "controllers": ("controllers", "count"),
+                  "compression_ratio": ("uncompressed bytes per byte sent", "decimal")}
 
 
-def build_workbook(assessment: Assessment, results: dict, values: Values, theme_colors: dict | None = None) -> bytes:
+def build_workbook(assessment: Assessment, results: Results, values: Values, theme_colors: dict | None = None) -> bytes:
     """The workbook of one computed assessment, as the bytes of an .xlsx file.
 
     `assessment` may still hold ranges: the formulas use `likely` (as the deterministic run
@@ -79,7 +82,7 @@ def build_workbook(assessment: Assessment, results: dict, values: Values, theme_
     model = ModelSheets(resolved, src)
     computed = model.build()
     quoted = _quoted_ranges(model.summary, model.summary_end + 2, resolved, results)
-    grids = [_read_me(resolved, results, model.names), inputs, _assumptions(src, values, resolved), *computed, _formulas()]
+    grids = [_read_me(resolved, results, model.names, model.bill is not None), inputs, _assumptions(src, values, resolved), *computed, _formulas()]
     return _write(grids, model.names, quoted, resolved, {**DEFAULT_COLORS, **(theme_colors or {})})
 
 
@@ -132,7 +135,64 @@ def _inputs(a: Assessment, ranges: dict, src: Sources) -> Grid:
         row += 1
         for name, (unit, style) in CLUSTER_FIELDS.items():
             add(f"clusters[{i}].{name}", cluster, name, unit, style)
+    if a.measured is not None and a.measured.bill is not None:
+        _bill_inputs(g, row, a.measured.bill, src, cur)
     return g
+
+
+NOT_COSTED = {"support": "Not costed: support and services are a people cost (baseline.support_and_services_per_year)."}
+
+
+def _bill_inputs(g: Grid, row: int, bill: MeasuredBill, src: Sources, cur: str) -> None:
+    """Kafka's share of the customer's bill (reportgen model, section 15): each part's amount over the billed period
+    is an input, and each group's amount per year a formula of them, on which the current option's costs rest."""
+    about = lambda model, name: type(model).model_fields[name].description or ""
+
+    def line(key: str, description: str, unit: str, status: str) -> None:
+        g.label(row, 0, key)
+        g.label(row, 1, description, "wrap")
+        g.label(row, 3, unit.format(cur=cur), "unit")
+        g.label(row, 4, status)
+
+    g.label(row, 0, "Measured bill", "text_bold")
+    row += 1
+    period = bill.period
+    for name, text in (("format", bill.format), ("sources", ", ".join(bill.sources)), ("selector", bill.selector),
+                       ("period", f"{period.start} to {period.end}")):
+        line(f"measured.bill.{name}", about(bill, name), "first day to the day after the last" if name == "period" else "",
+             "measured")
+        g.label(row, 2, text)
+        row += 1
+    line("measured.bill.period.days", "Days billed: the period's end - its start", "days", "measured")
+    days = src.inputs["measured.bill.period.days"] = g.given(row, 2, period.days, "count|input")
+    row += 1
+    amounts = {}
+    for part in BILL_PARTS:
+        key = f"measured.bill.by_part.{part}"
+        line(key, " ".join([about(bill.by_part, part), NOT_COSTED.get(part, "")]).strip(),
+             "{cur} over the billed period", "not costed" if part in NOT_COSTED else "measured")
+        amounts[part] = src.inputs[key] = g.given(row, 2, getattr(bill.by_part, part),
+                                                 "money" if part in NOT_COSTED else "money|input")
+        row += 1
+    for parts in GROUPS:
+        key = bill_group_key(parts)
+        line(key, f"Billed per year, {bill_group_label(parts)}: the period's amounts × {DAYS_PER_YEAR} ÷ days billed",
+             "{cur} per year", "formula")
+        billed = amounts[parts[0]]
+        for part in parts[1:]:
+            billed = billed + amounts[part]
+        src.inputs[key] = g.put(row, 2, billed * DAYS_PER_YEAR / days, "money")
+        row += 1
+    kept_apart = (("adjustments", "Credits, refunds, discounts and tax on Kafka's lines, kept apart and not costed: "
+                                  "a discount on the cloud account would apply to the other options too.",
+                   sum(a.amount for a in bill.adjustments)),
+                  ("unclassified", "Kafka's lines no part describes, kept apart and not costed.",
+                   sum(bill.unclassified.values())))
+    for name, description, amount in kept_apart:
+        if amount:
+            line(f"measured.bill.{name}", description, "{cur} over the billed period", "not costed")
+            g.given(row, 2, amount, "money")
+            row += 1
 
 
 # -- Assumptions ------------------------------------------------------------------------------------
@@ -149,14 +209,17 @@ def _assumptions(src: Sources, values: Values, a: Assessment) -> Grid:
     g.freeze, g.header_rows = (2, 1), (1, 1)
     ranges = {path[1]: r for path, r in ranged_inputs(a).items() if path[0] == "overrides"}
     for row, key in enumerate(sorted(src.assumptions), start=2):
-        entry, cell = values.entry(key), src.assumptions[key]
+        # The catalogue's own entry, in USD: money is converted by a formula here, so that the rate stays live;
+        # an override is shown as used (already in the assessment's currency).
+        own, cell = values.catalogue.entries[key], src.assumptions[key]
+        entry = values.entry(key) if key in values.overridden else own
         flag = "|illustrative" if entry.status == "illustrative" else ""
-        style = _value_style(entry.value, entry.is_money, entry.is_share)
+        style = _value_style(entry.value, own.is_money, own.is_share)
         g.label(row, 0, key, "text" + flag)
         col = 1
         if convert:
             catalogue = g.given(row, 1, entry.value, style + "|input")
-            converted = entry.is_money and key not in values.overridden and not isinstance(entry.value, bool)
+            converted = own.is_money and key not in values.overridden and not isinstance(entry.value, bool)
             g.entries.append(Entry(cell.place(ASSUMPTIONS, row, 2), style,
                                    catalogue * src.input("assessment.usd_to_currency") if converted else catalogue))
             col = 2
@@ -180,9 +243,9 @@ def _value_style(value, money: bool, share: bool) -> str:
 
 # -- Read me, quoted ranges, formulas ---------------------------------------------------------------
 
-def _read_me(a: Assessment, results: dict, names: dict) -> Grid:
+def _read_me(a: Assessment, results: Results, names: dict, billed: bool) -> Grid:
     g = Grid(READ_ME)
-    generated = results["generated"]
+    generated = results.generated
     paragraphs = [
         ("title", f"Kafka TCO model: {a.customer.name}"),
         ("para", "This workbook is the twin of the report reportgen produced from the same assessment. Every figure of "
@@ -196,6 +259,10 @@ def _read_me(a: Assessment, results: dict, names: dict) -> Grid:
                  "sheets: to change those, edit the assessment and regenerate the workbook with reportgen."),
         ("para", "The Monte Carlo ranges (P10, P50, P90) on Summary are quoted from the report as values: the "
                  "simulation's draws are not spreadsheet material, so they do not move when an input changes."),
+        *([("para", "Today's cost is the customer's bill: the current option's infrastructure and service charges "
+                    "rest on the Measured bill amounts on Inputs. On Costs by year, the model's own estimate of them "
+                    "(the modelled rows) is scaled in every year, group by group, by the amount billed per year over "
+                    "the estimate for year 1; change a billed amount and every figure follows.")] if billed else []),
         ("text|input", "Shaded cells are inputs and assumptions: values someone typed in."),
         ("text|illustrative", "Highlighted assumptions are illustrative: placeholders to replace with a quote."),
         ("text_bold", "Provenance"),
@@ -208,50 +275,47 @@ def _read_me(a: Assessment, results: dict, names: dict) -> Grid:
         row += style == "para"
     provenance = [("Customer", a.customer.name), ("Prepared by", a.assessment.prepared_by),
                   ("Assessment date", a.assessment.date), ("Currency", a.assessment.currency),
-                  ("Horizon", f"{a.assessment.horizon_years} years"), ("reportgen version", generated["tool_version"]),
-                  ("Catalogue version", f"{generated['catalogue_version']} ({generated['catalogue_date']})"),
-                  ("Inputs SHA-256", generated["inputs_sha256"]), ("Catalogue SHA-256", generated["catalogue_sha256"])]
+                  ("Horizon", f"{a.assessment.horizon_years} years"), ("reportgen version", generated.tool_version),
+                  ("Catalogue version", f"{generated.catalogue_version} ({generated.catalogue_date})"),
+                  ("Inputs SHA-256", generated.inputs_sha256), ("Catalogue SHA-256", generated.catalogue_sha256)]
     for offset, (label, text) in enumerate(provenance, start=row):
         g.label(offset, 0, label)
         g.label(offset, 1, text)
     return g
 
 
-def _quoted_ranges(s: Grid, row: int, a: Assessment, results: dict) -> tuple[int, int, int, int] | None:
-    """P10, P50, P90 from the report's simulation, as values with a note saying so; the cells' extent if any."""
+def _quoted_ranges(s: Grid, row: int, a: Assessment, results: Results) -> tuple[int, int, int, int]:
+    """P10, P50, P90 from the report's simulation, as values with a note saying so; the cells' extent.
+
+    Every option carries a range (the contract requires one), so every option has a row."""
     s.label(row, 0, "Ranges from the simulation, quoted as values (P10, P50, P90)", "title")
     s.label(row + 1, 0, "The Monte Carlo draws are not spreadsheet material: these figures are the report's, copied "
                         "as values, and do not follow changes made in this workbook.", "note")
-    ranged = [(o, results["options"][o].get("range")) for o in a.assessment.options]
-    ranged = [(o, r) for o, r in ranged if r]
-    if not ranged:
-        s.label(row + 2, 0, "This run carried no simulation.", "note")
-        return None
-    metrics = (("savings", "Savings", "money"), ("savings_pct", "Savings (%)", "share_whole"), ("roi", "ROI", "multiple"))
+    ranged = [(o, results.options[o].range) for o in a.assessment.options]
+    metrics = (("savings", "Savings", "money"), ("savings_pct", "Savings (%)", "share_whole"), ("roi", "ROI (%)", "share_whole"))
     headers = ["Option"] + [f"{label} {p.upper()}" for _, label, _ in metrics for p in ("p10", "p50", "p90")]
     s.labels(row + 2, 0, headers + ["Probability of savings"])
     first = row + 3
     for n, (option_id, r) in enumerate(ranged):
-        s.label(first + n, 0, results["options"][option_id]["name"], "text_bold")
+        s.label(first + n, 0, results.options[option_id].name, "text_bold")
         col = 1
         for key, _, style in metrics:
             for p in ("p10", "p50", "p90"):
-                value = r.get(key, {}).get(p)
+                value = getattr(getattr(r, key), p)
                 if value is None:
                     s.label(first + n, col, DASH, "dash")
                 else:
                     s.given(first + n, col, value, style)
                 col += 1
-        s.given(first + n, col, r.get("probability_of_savings"), "share_whole")
+        s.given(first + n, col, r.probability_of_savings, "share_whole")
     return first, 1, first + len(ranged) - 1, len(headers)
 
 
 def _formulas() -> Grid:
     """The formulas as the report's Appendix B words them, with the inputs each uses (keys of Inputs and Assumptions)."""
     g = Grid(FORMULAS)
-    g.label(0, 0, "The model's formulas in plain notation, as in the report's Appendix B (reportgen model, sections 1 and 4 "
-                  "to 9). Uses names keys of Inputs and Assumptions (* for any option or broker type) and other formulas' "
-                  "quantities", "title")
+    g.label(0, 0, "The model's formulas in plain notation, as in the report's Appendix B. Uses names keys of Inputs "
+                  "and Assumptions (* for any option or broker type) and other formulas' quantities", "title")
     g.labels(1, 0, ["Quantity", "Formula", "Uses"])
     g.freeze, g.header_rows = (2, 1), (1, 1)
     row = 2
@@ -295,7 +359,7 @@ class Formats:
             "money_total": {"num_format": money, "bold": True, "top": 1, "top_color": colors["rule"]},
             "money2": {"num_format": money.replace("#,##0", "#,##0.00")},
             "price": {"num_format": money.replace("#,##0", "#,##0.00##")},
-            "share": {"num_format": "0.0%"}, "share_whole": {"num_format": "0%"}, "multiple": {"num_format": '0.0"x"'},
+            "share": {"num_format": "0.0%"}, "share_whole": {"num_format": "0%"}, "ratio": {"num_format": "0.0000"},
             "count": {"num_format": "#,##0"}, "decimal": {"num_format": "#,##0.0"}, "fte": {"num_format": "0.0"},
             "mbps": {"num_format": "#,##0.0"}, "number": {"num_format": "General"},
         }
@@ -371,7 +435,8 @@ def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _write(grids: list[Grid], names: dict[str, Cell], quoted, a: Assessment, colors: dict) -> bytes:
+def _write(grids: list[Grid], names: dict[str, Cell], quoted: tuple[int, int, int, int], a: Assessment,
+           colors: dict) -> bytes:
     stream = io.BytesIO()
     book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
     book.set_properties({"title": f"Kafka TCO model: {a.customer.name}", "author": a.assessment.prepared_by,
@@ -401,8 +466,7 @@ def _write(grids: list[Grid], names: dict[str, Cell], quoted, a: Assessment, col
         sheet.set_footer("&LGenerated by reportgen&RPage &P of &N")
     for name, cell in sorted(names.items()):
         book.define_name(name, f"={sheet_prefix(cell.sheet)}{cell.address(absolute=True)}")
-    if quoted:
-        r1, c1, r2, c2 = quoted
-        book.define_name(QUOTED_RANGES, f"={sheet_prefix(SUMMARY)}${column_letter(c1)}${r1 + 1}:${column_letter(c2)}${r2 + 1}")
+    r1, c1, r2, c2 = quoted
+    book.define_name(QUOTED_RANGES, f"={sheet_prefix(SUMMARY)}${column_letter(c1)}${r1 + 1}:${column_letter(c2)}${r2 + 1}")
     book.close()
     return stream.getvalue()

@@ -209,6 +209,10 @@ def NOT_(condition) -> Expr:
     return Call("NOT", [condition], not wrap(condition).value)
 
 
+def ABS_(x) -> Expr:
+    return Call("ABS", [x], abs(wrap(x).value))
+
+
 def NPV_(rate, values: Span) -> Expr:
     r = wrap(rate).value
     return Call("NPV", [rate, values], sum(v / (1 + r) ** (i + 1) for i, v in enumerate(values.numbers())))

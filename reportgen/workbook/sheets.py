@@ -8,17 +8,24 @@ broker type) are taken from the assessment when the workbook is built.
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportgen.catalogue import Values
-from reportgen.workbook.excel_formula import (AND_, IF_, MAX_, MIN_, NOT_, NPV_, OR_, SUM_, Cell, Expr, Number, Span, ceiling, eq, ge, gt, le,
-                      lt)
-from reportgen.model.costs import (HOURS_PER_YEAR, MB_PER_GB, MONTHS_PER_YEAR, PEOPLE_PARTS, RISK_PARTS, SAVINGS_NOISE,
-                    SECONDS_PER_DAY, SECONDS_PER_YEAR, INFRASTRUCTURE_PARTS, SERVICE_PARTS)
+from reportgen.workbook.excel_formula import (ABS_, AND_, IF_, MAX_, MIN_, NOT_, NPV_, OR_, SUM_, Cell, Expr, Number, Span, ceiling, eq, ge,
+                      gt, le, lt)
+from reportgen.model.billed import GROUPS
+from reportgen.model.billed import NOISE as BILL_NOISE
+from reportgen.model.costs import (BYTES_PER_GIB, BYTES_PER_MB, BYTES_PER_MIB, FIXED_LAYOUT, HOURS_PER_YEAR, MB_PER_GB,
+                    MONTHS_PER_YEAR, PEOPLE_PARTS, REQUESTS_PER_PRICE, RISK_PARTS, SAVINGS_NOISE, SECONDS_PER_DAY,
+                    SECONDS_PER_YEAR, INFRASTRUCTURE_PARTS, SERVICE_PARTS, agent_instance, broker_size_like)
 from reportgen.inputs.schema import Assessment
 from reportgen.workbook.grid import DASH, Grid
 
 SIZING, COSTS, SUMMARY = "Sizing", "Costs by year", "Summary"
+COSTED_PARTS = [("infrastructure", p) for p in INFRASTRUCTURE_PARTS] + [("service_charges", p) for p in SERVICE_PARTS]
 NOISE = Number(1e-9)
 
 
@@ -48,6 +55,28 @@ class Sources:
         """An option's catalogue value, or `default` (a cell or a number) when the option has none."""
         key = f"options.{option_id}.{name}"
         return self.assumption(key) if self.has(key) else default
+
+
+def bill_group_key(bill_parts: tuple[str, ...]) -> str:
+    """The Inputs key of a group of the bill's parts, billed per year."""
+    return "measured.bill.per_year." + "+".join(bill_parts)
+
+
+def bill_group_label(bill_parts: tuple[str, ...]) -> str:
+    return " + ".join(part.replace("_", " ") for part in bill_parts)
+
+
+def part_label(category: str, part: str) -> str:
+    return f"{category.replace('_', ' ')} {part.replace('_', ' ')}"
+
+
+def _scaled_line(modelled: dict[int, Cell], scale: Cell, added: Cell | None) -> Callable[[int], Expr | None]:
+    """A billed part's formula in a year: its modelled figure x the group's scale (+ the group's flat addition)."""
+    def in_year(y: int):
+        if not y:
+            return None
+        return modelled[y] * scale if added is None else modelled[y] * scale + added
+    return in_year
 
 
 def scaled(observed, factor_option, factor_current) -> Expr:
@@ -92,6 +121,8 @@ class ModelSheets:
         self.units: dict[str, list[Cell]] = {}
         self.blocks: dict[str, dict] = {}
         self.cluster_names = [c.name for c in a.clusters]
+        self.bill = a.measured.bill if a.measured is not None else None
+        self.billed: dict[str, Callable[[int], Expr | None]] = {}  # the current option's part -> its formula in a year
 
     def build(self) -> list[Grid]:
         workloads = self._workloads()
@@ -101,6 +132,8 @@ class ModelSheets:
             option_rows[option_id], row = self._sizing_block(option_id, workloads, row)
         self._rates()
         row = self.rates_end
+        if self.bill is not None:
+            row = self._modelled_today(option_rows[self.current], row)
         for option_id in self.order:
             row = self._cost_block(option_id, option_rows[option_id], row)
         self._payback_grid(row)
@@ -114,7 +147,7 @@ class ModelSheets:
 
     def _workloads(self) -> list[Workload]:
         s = self.sizing
-        s.label(0, 0, "Workload by cluster and year (reportgen model, section 5): year 1 is today's, growth shows from year 2", "title")
+        s.label(0, 0, "Workload by cluster and year (reportgen model, Appendix B): year 1 is today's, growth shows from year 2", "title")
         headers = ["Cluster", "Year", "Ingress (MB/s)", "Egress (MB/s)", "Partitions", "Peak ingress (MB/s)",
                    "Peak egress (MB/s)", "Retained data (GB)", "Replicated data (GB)", "Ingress (GB/year)",
                    "Egress (GB/year)"]
@@ -158,6 +191,10 @@ class ModelSheets:
             self._network(option_id, w, out)
             if pricing in ("self_managed", "licensed", "provisioned_service"):
                 self._brokers(option_id, pricing, w, out)
+            elif pricing == "express_brokers":
+                self._express(option_id, w, out)
+            elif pricing == "diskless":
+                self._diskless(option_id, w, out)
             else:
                 self._units(option_id, pricing, w, out)
             headers = headers or out.headers
@@ -215,14 +252,17 @@ class ModelSheets:
         block_gb = out.put("block_gb", "Broker storage (GB)", IF_(tiered, hot_gb, c["replicated_gb"] / disk), "count")
         object_gb = out.put("object_gb", "Object storage (GB)", IF_(tiered, c["logical_gb"], 0), "count")
         own_object_price = f"options.{option_id}.tiered_storage_per_gb_month"
-        object_price = src.assumption(own_object_price if src.has(own_object_price)
-                                      else "price_book.storage.object_per_gb_month")
+        object_key = own_object_price if src.has(own_object_price) else "price_book.storage.object_per_gb_month"
+        if src.values.priced(object_key):
+            objects = object_gb * src.assumption(object_key) * MONTHS_PER_YEAR
+        else:  # the region has no price (the model reads it only when tiering): a tiered what-if shows #VALUE!
+            objects = IF_(tiered, f"no {object_key} for {src.values.catalogue.region}: give it under overrides", 0)
         if pricing == "provisioned_service":
             price = src.assumption(f"options.{option_id}.brokers.{b.broker_instance}.price_per_hour")
             out.put("service_charges.capacity", "Broker-hours (service)", brokers * price * HOURS_PER_YEAR, "money")
             out.put("service_charges.storage", "Storage (service)",
                     block_gb * src.assumption(f"options.{option_id}.storage_per_gb_month") * MONTHS_PER_YEAR
-                    + object_gb * object_price * MONTHS_PER_YEAR, "money")
+                    + objects, "money")
             return
         controllers = self.a.clusters[i].controllers
         controllers = src.input("baseline.controllers_per_cluster") if controllers is None else self._cluster_input(i, "controllers")
@@ -231,12 +271,81 @@ class ModelSheets:
             + controllers * src.assumption(f"price_book.instances.{b.controller_instance}.price_per_hour")), "money")
         out.put("infrastructure.storage", "Storage (infrastructure)",
                 block_gb * src.assumption("price_book.storage.block_per_gb_month") * MONTHS_PER_YEAR
-                + object_gb * object_price * MONTHS_PER_YEAR, "money")
+                + objects, "money")
         if pricing == "licensed":
             licence = brokers * src.assumption(f"options.{option_id}.licence_per_broker_year")
             if self.a.clusters[i].environment != "production":
                 licence = licence * src.option(option_id, "non_production_licence_factor", 1.0)
             out.put("service_charges.licence", "Licence (service)", licence, "money")
+
+    def _express(self, option_id: str, w: Workload, out: SizingRow) -> None:
+        """Express brokers (docs/model.md section 6): the size with the baseline broker's vCPUs (structural), the
+        largest of ingress, egress and partition replicas over its quotas and the fixed replication factor, in a
+        multiple of the fixed zones; broker-hours, data stored once and data written are service charges."""
+        src, c = self.src, w.cells
+        opt = lambda name: src.assumption(f"options.{option_id}.{name}")
+        size = broker_size_like(src.values.catalogue, option_id, self.a.baseline.broker_instance)
+        quota = lambda name: opt(f"brokers.{size}.{name}")
+        utilization = src.option(option_id, "target_utilization", src.input("baseline.target_utilization"))
+        rf, zones = opt("replication_factor"), opt("availability_zones")
+        needs = [out.put("for_ingress", f"{size} brokers for ingress",
+                         ceiling(c["peak_ingress"] / (quota("ingress_mbps") * utilization)), "count"),
+                 out.put("for_egress", f"{size} brokers for egress",
+                         ceiling(c["peak_egress"] / (quota("egress_mbps") * utilization)), "count"),
+                 out.put("for_partitions", f"{size} brokers for partitions",
+                         ceiling(c["partitions"] * rf / quota("partitions")), "count")]
+        needed = out.put("needed", "Brokers needed", MAX_(*needs, rf), "count")
+        brokers = out.put("brokers", "Brokers (multiple of zones)", ceiling(needed / zones) * zones, "count")
+        out.put("binding", "Binding constraint",
+                IF_(eq(needs[0], needed), "ingress", IF_(eq(needs[1], needed), "egress",
+                    IF_(eq(needs[2], needed), "partitions", "replication factor"))), "text")
+        out.put("service_charges.capacity", "Broker-hours (service)",
+                brokers * quota("price_per_hour") * HOURS_PER_YEAR, "money")
+        out.put("service_charges.storage", "Storage, data stored once (service)",
+                c["logical_gb"] * opt("storage_per_gb_month") * MONTHS_PER_YEAR, "money")
+        out.put("service_charges.data_transfer", "Data written (service)",
+                c["ingress_gb_year"] * opt("data_in_per_gb"), "money")
+
+    def _diskless(self, option_id: str, w: Workload, out: SizingRow) -> None:
+        """Diskless agents (docs/model.md section 6): peak ingress over the vendor's throughput per vCPU times the
+        agent instance's vCPUs at the target utilisation, at least the minimum in every zone, in a multiple of the
+        zones; object storage, PUT and GET requests are infrastructure; the vendor's cluster-hours and its fees on
+        uncompressed GiB written and stored are service charges."""
+        src, i, c = self.src, w.cluster, w.cells
+        opt = lambda name: src.assumption(f"options.{option_id}.{name}")
+        instance = agent_instance(src.values.catalogue, option_id)
+        book = f"price_book.instances.{instance}"
+        zones = self._cluster_input(i, "availability_zones")
+        utilization = src.option(option_id, "target_utilization", src.input("baseline.target_utilization"))
+        per_agent = opt("write_mib_per_vcpu") * src.assumption(f"{book}.vcpu") * BYTES_PER_MIB / BYTES_PER_MB
+        by_throughput = out.put("by_throughput", f"{instance} agents for throughput",
+                                ceiling(c["peak_ingress"] / (per_agent * utilization)), "count")
+        by_zones = out.put("by_zones", "Agents for zones", opt(f"agents.{instance}.min_per_zone") * zones, "count")
+        needed = out.put("needed", "Agents needed", MAX_(by_throughput, by_zones), "count")
+        agents = out.put("agents", "Agents (multiple of zones)", ceiling(needed / zones) * zones, "count")
+        out.put("binding", "Binding constraint", IF_(eq(by_throughput, needed), "throughput", "availability zones"),
+                "text")
+        written = c["ingress"] * BYTES_PER_MB * SECONDS_PER_YEAR
+        puts = out.put("object_puts", "PUT requests (per year)",
+                       agents * SECONDS_PER_YEAR / opt("flush_interval_seconds"), "count")
+        gets = out.put("object_gets", "GET requests (per year)",
+                       written * zones / (opt("read_chunk_mib") * BYTES_PER_MIB), "count")
+        ratio = self.src.inputs.get(f"clusters[{i}].compression_ratio") or src.assumption("assumptions.compression_ratio")
+        written_gib = out.put("uncompressed_gib_written", "Uncompressed GiB written (per year)",
+                              written * ratio / BYTES_PER_GIB, "count")
+        stored_gib = out.put("uncompressed_gib_stored", "Uncompressed GiB stored",
+                             c["logical_gb"] * MB_PER_GB * BYTES_PER_MB * ratio / BYTES_PER_GIB, "count")
+        out.put("infrastructure.compute", "Compute (infrastructure)",
+                agents * src.assumption(f"{book}.price_per_hour") * HOURS_PER_YEAR, "money")
+        out.put("infrastructure.storage", "Object storage and requests (infrastructure)",
+                c["logical_gb"] * src.assumption("price_book.storage.object_per_gb_month") * MONTHS_PER_YEAR
+                + puts / REQUESTS_PER_PRICE * src.assumption("price_book.requests.object_put_per_1000")
+                + gets / REQUESTS_PER_PRICE * src.assumption("price_book.requests.object_get_per_1000"), "money")
+        out.put("service_charges.capacity", "Cluster-hours (service)", opt("cluster_hour") * HOURS_PER_YEAR, "money")
+        out.put("service_charges.data_transfer", "Data written, uncompressed (service)",
+                written_gib * opt("write_fee_per_gib"), "money")
+        out.put("service_charges.storage", "Data stored, uncompressed (service)",
+                stored_gib * opt("storage_fee_per_gib_month") * MONTHS_PER_YEAR, "money")
 
     def _units(self, option_id: str, pricing: str, w: Workload, out: SizingRow) -> None:
         """Serverless clusters or usage-based capacity units needed, and their charges."""
@@ -284,7 +393,7 @@ class ModelSheets:
     def _rates(self) -> None:
         """Organisation and rates (docs/model.md section 4), shared by every option."""
         k, src = self.costs, self.src
-        k.label(0, 0, "Costs by option, year, category and part (reportgen model, sections 4 to 9)", "title")
+        k.label(0, 0, "Costs by option, year, category and part (reportgen model, Appendix B)", "title")
         k.labels(1, 0, ["Category", "Part"] + [f"Year {y}" for y in range(self.horizon + 1)] + ["Total", ""]
                  + ["Driver", "Value", "Unit"])
         k.freeze, k.header_rows = (2, 2), (1, 1)
@@ -320,30 +429,24 @@ class ModelSheets:
         k.label(row, 0, meta.name + role, "title")
         drivers = self._drivers(option_id, row + 1)
         cells: dict[str, dict[int, Cell]] = {}
-        by_year: dict[int, list[dict]] = {}
-        for sizing in sizing_rows:
-            by_year.setdefault(sizing["year"], []).append(sizing["cells"])
+        by_year = self._by_year(sizing_rows)
         r = row + 1
 
         def line(category: str, part: str, per_year, style="money", note: str = "") -> dict[int, Cell]:
             nonlocal r
-            k.label(r, 0, category.replace("_", " ").capitalize())
-            k.label(r, 1, part.replace("_", " ") or note)
-            placed = {}
-            for y, col in enumerate(self.year_cols):
-                formula = per_year(y)
-                placed[y] = k.put(r, col, formula, style) if formula is not None else k.label(r, col, DASH, "dash")
-            placed["total"] = k.put(r, self.total_col, SUM_(Span([placed[y] for y in range(self.horizon + 1)])), style)
+            placed = self._line(r, category.replace("_", " ").capitalize(), part.replace("_", " ") or note, per_year, style)
             cells[f"{category}.{part}" if part else category] = placed
             r += 1
             return placed
 
+        billed = self.billed if is_current else {}
         line("migration", "migration", lambda y: self._migration(option_id) if y == 0 and not is_current else None)
+        modelled = lambda key: lambda y: (SUM_(Span([row_cells[key] for row_cells in by_year[y]]))
+                                          if y and key in sizing_rows[0]["cells"] else None)
         for category, parts in (("infrastructure", INFRASTRUCTURE_PARTS), ("service_charges", SERVICE_PARTS)):
             for part in parts:
                 key = f"{category}.{part}"
-                line(category, part, lambda y, key=key: SUM_(Span([row_cells[key] for row_cells in by_year[y]]))
-                     if y and key in sizing_rows[0]["cells"] else None)
+                line(category, part, billed.get(key) or modelled(key))
             self._total(line, category, parts, cells)
         people = self._people(option_id, drivers)
         for part in PEOPLE_PARTS:
@@ -363,6 +466,77 @@ class ModelSheets:
         line("risk_reduction", "", lambda y: current["risk.total"][y] - cells["risk.total"][y] if y else None, note=against)
         self.blocks[option_id] = {"cells": cells, "drivers": drivers}
         return max(r, row + 1 + len(drivers)) + 2
+
+    def _line(self, row: int, category: str, part: str, per_year, style: str = "money") -> dict[int, Cell]:
+        """One line of Costs by year: a formula per year (a dash where `per_year` gives None) and their total."""
+        k = self.costs
+        k.label(row, 0, category)
+        k.label(row, 1, part)
+        placed = {}
+        for y, col in enumerate(self.year_cols):
+            formula = per_year(y)
+            placed[y] = k.put(row, col, formula, style) if formula is not None else k.label(row, col, DASH, "dash")
+        placed["total"] = k.put(row, self.total_col, SUM_(Span([placed[y] for y in range(self.horizon + 1)])), style)
+        return placed
+
+    @staticmethod
+    def _by_year(sizing_rows: list[dict]) -> dict[int, list[dict]]:
+        by_year: dict[int, list[dict]] = {}
+        for sizing in sizing_rows:
+            by_year.setdefault(sizing["year"], []).append(sizing["cells"])
+        return by_year
+
+    def _modelled_today(self, sizing_rows: list[dict], row: int) -> int:
+        """The current option's parts as the model estimates them, and how each group of the bill's parts scales
+        them to the bill (docs/model.md section 15). The current option's cost block is these lines scaled, so a
+        billed amount changed on Inputs moves every figure that rests on today's cost."""
+        k = self.costs
+        name = self.src.values.catalogue.options[self.current].name
+        k.label(row, 0, f"Today's cost from the measured bill: {name} as modelled, each group of parts scaled to "
+                        "the amount billed", "title")
+        by_year, present = self._by_year(sizing_rows), sizing_rows[0]["cells"]
+        grouped = {f"{c}.{p}" for model_parts in GROUPS.values() for c, p in model_parts}
+        modelled: dict[str, dict[int, Cell]] = {}
+        for category, part in COSTED_PARTS:
+            key = f"{category}.{part}"
+            if key in present and key in grouped:
+                modelled[key] = self._line(row + 1 + len(modelled), f"{category.replace('_', ' ').capitalize()} (modelled)",
+                                           part.replace("_", " "),
+                                           lambda y, key=key: SUM_(Span([c[key] for c in by_year[y]])) if y else None)
+        driver_row = row + 1
+        for bill_parts, model_parts in GROUPS.items():
+            driver_row = self._bill_scale(bill_parts, model_parts, modelled, driver_row)
+        return max(row + 1 + len(modelled), driver_row) + 2
+
+    def _bill_scale(self, bill_parts: tuple, model_parts: tuple, modelled: dict, row: int) -> int:
+        """One group's billed and modelled amounts, scale and flat addition (as drivers), and the current option's
+        formulas for its parts: modelled x scale, plus the addition on the first part (reportgen/model/billed.py)."""
+        k, d = self.costs, self.driver_col
+        group = bill_group_label(bill_parts).capitalize()
+        keys = [f"{c}.{p}" for c, p in model_parts]
+        costed = [modelled[key][1] for key in keys if key in modelled]
+
+        def driver(offset: int, label: str, formula: Expr, style: str, unit: str) -> Cell:
+            k.label(row + offset, d, f"{group}: {label}")
+            placed = k.put(row + offset, d + 1, formula, style)
+            k.label(row + offset, d + 2, unit, "unit")
+            return placed
+
+        billed = driver(0, "billed per year", self.src.input(bill_group_key(bill_parts)), "money", "from Inputs")
+        year_1 = driver(1, "modelled in year 1", functools.reduce(operator.add, costed) if costed else Number(0), "money",
+                        " + ".join(part_label(c, p) for c, p in model_parts))
+        unmodelled = lt(ABS_(year_1), Number(BILL_NOISE))
+        scale = driver(2, "scale to the bill", IF_(OR_(eq(billed, 0), unmodelled), 1, billed / year_1), "ratio",
+                       "billed / modelled; 1 when billed 0 or modelled 0")
+        first_added = driver(3, "added each year", IF_(unmodelled, billed, 0), "money",
+                             f"to {part_label(*model_parts[0])} when modelled 0")
+        for n, key in enumerate(keys):
+            added = first_added if n == 0 else None
+            if key in modelled:
+                self.billed[key] = _scaled_line(modelled[key], scale, added)
+            elif n == 0:  # a part the model does not cost carries the group's addition alone
+                self.billed[key] = lambda y: first_added if y else None
+        return row + 4
 
     def _total(self, line, category: str, parts, cells) -> None:
         line(category, "total", lambda y: SUM_(Span([cells[f"{category}.{p}"][y] for p in parts])), "money_total")
@@ -434,7 +608,7 @@ class ModelSheets:
     def _payback_grid(self, row: int) -> None:
         """Months 1..12H: cumulative net saving at each month's end; payback is the first month it covers migration."""
         k = self.costs
-        k.label(row, 0, "Payback (reportgen model, section 9): cumulative net saving at the end of each month, "
+        k.label(row, 0, "Payback (reportgen model, Appendix B): cumulative net saving at the end of each month, "
                         "each year's net saving spread evenly over its months", "title")
         others = [o for o in self.order if o != self.current]
         k.label(row + 1, 0, "Month", "header")
@@ -464,9 +638,9 @@ class ModelSheets:
 
     def _summary(self) -> None:
         s, src, cur = self.summary, self.src, self.current
-        s.label(0, 0, f"Summary over {self.horizon} years against the current option (reportgen model, section 9)", "title")
-        headers = ["Option", "Role", "Feasible", "TCO (hard)", "TCO (risk-adjusted)", "TCO (present value)",
-                   "Costs (service charges + migration)", "Savings", "Savings (%)", "ROI", "NPV", "NPV (risk-adjusted)",
+        s.label(0, 0, f"Summary over {self.horizon} years against the current option (reportgen model, Appendix B)", "title")
+        headers = ["Option", "Role", "Feasible", "TCO (hard)", "TCO (including expected risk)", "TCO (present value)",
+                   "Costs (service charges + migration)", "Savings", "Savings (%)", "ROI (%)", "NPV", "NPV (including expected risk)",
                    "Payback (months)", "Months to production", "Months saved", "Time-to-value (not in savings)"]
         s.labels(1, 0, headers)
         s.freeze, s.header_rows = (2, 1), (1, 1)
@@ -493,7 +667,7 @@ class ModelSheets:
                 s.put(row, 6, cells["service_charges.total"]["total"] + migration, "money")
             savings = s.put(row, 7, tco_current - tco, "money_bold")
             savings_pct = s.put(row, 8, IF_(eq(tco_current, 0), "n/a", savings / tco_current), "share_whole")
-            roi = s.label(row, 9, DASH, "dash") if is_current else s.put(row, 9, IF_(eq(costs, 0), "n/a", savings / costs), "multiple")
+            roi = s.label(row, 9, DASH, "dash") if is_current else s.put(row, 9, IF_(eq(costs, 0), "n/a", savings / costs), "share_whole")
             net = NPV_(rate, Span([cells["net_saving"][y] for y in years]))
             npv = s.put(row, 10, net if is_current else net - migration, "money")
             s.put(row, 11, npv + NPV_(rate, Span([cells["risk_reduction"][y] for y in years])), "money")
@@ -519,6 +693,12 @@ class ModelSheets:
         if pricing == "serverless":
             ok = AND_(NOT_(src.assumption(f"options.{option_id}.may_split")), gt(MAX_(Span(units)), 1))
             s.put(row, 2, IF_(ok, "no: a cluster exceeds one serverless cluster's quota", "yes"), "text")
+        elif pricing == "express_brokers":
+            required = {field: src.assumption(f"options.{option_id}.{field}") for field in FIXED_LAYOUT}
+            fits = AND_(*(eq(self._cluster_input(i, field), required[field])
+                          for i in range(len(self.cluster_names)) for field in FIXED_LAYOUT))
+            s.put(row, 2, IF_(fits, "yes", "no: a cluster's replication factor or zones differ from those required"),
+                  "text")
         elif pricing == "usage_based" and src.has(f"options.{option_id}.max_units_per_cluster"):
             cap = src.assumption(f"options.{option_id}.max_units_per_cluster")
             s.put(row, 2, IF_(le(MAX_(Span(units)), cap), "yes", "no: a cluster needs more units than one cluster takes"), "text")

@@ -1,0 +1,66 @@
+"""The formats of what reportgen keeps on disk between runs, each versioned and validated when read: a customer
+folder's record of the files reportgen wrote there, the manifest of the last builds, the digest cache.
+
+pydantic takes a tenth of a second to import: this module is imported when a record is first read or
+written, after a single report has forked its PDF's process (see reportgen/pdf/process.py), not before.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordedFile(Strict):
+    """A file reportgen wrote into a customer's folder, and the assessment it was built from."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    size: Annotated[int, Field(ge=0)]
+    sha256: SHA256
+    inputs_sha256: SHA256
+
+
+class FolderRecord(Strict):
+    """output/<slug>/.outputs.json"""
+    version: Literal[1]
+    files: dict[str, RecordedFile]
+
+
+class OutputFile(Strict):
+    size: Annotated[int, Field(ge=0)]
+    sha256: SHA256
+
+
+class Headline(Strict):
+    savings: float
+    roi: float | None
+    currency: str
+
+
+class Built(Strict):
+    """One customer's last successful build: its fingerprint, headline figures and output files."""
+    inputs_sha256: SHA256
+    catalogue: dict[str, str | None]
+    templates_sha256: SHA256
+    tool: str
+    settings: dict
+    headline: Headline
+    outputs: dict[str, OutputFile]
+
+
+class ManifestFile(Strict):
+    """output/.manifest.json"""
+    version: Literal[2]
+    customers: dict[str, Built]
+
+
+class DigestsFile(Strict):
+    """output/.cache/digests.json"""
+    version: Literal[2]
+    files: dict[str, tuple[int, int, int, int, SHA256]]  # size, modification time, change time, inode, digest
