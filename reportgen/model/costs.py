@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.catalogue import CatalogueError, Values
+from reportgen.catalogue import Catalogue, CatalogueError, Values
 from reportgen.inputs.schema import Assessment, Cluster
 from reportgen.model.billed import billed_years
+from reportgen.model.scenario import catalogue_values
 
 HOURS_PER_YEAR = 8760
 QUOTA_WORDS = {"ingress": "its ingress exceeds", "egress": "its egress exceeds",
@@ -581,3 +582,10 @@ def evaluate(a: Assessment, v: Values, detail: bool = True, bill_reference: dict
                 "value": months_saved * a.value.monthly_benefit}}
     return {"model": model, "options": options, "modelled_today": modelled_today}
 
+
+
+def proposed_savings(a: Assessment, catalogue: Catalogue, bill_reference: dict | None = None) -> float:
+    """The proposed option's savings over the horizon for a what-if of the assessment (another baseline
+    setting, no bill), every option re-costed deterministically; `bill_reference` as `evaluate` takes it."""
+    evaluation = evaluate(a, catalogue_values(a, catalogue), detail=False, bill_reference=bill_reference)
+    return float(evaluation["options"][a.assessment.proposed_option]["savings"])

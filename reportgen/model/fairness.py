@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from reportgen.catalogue import Catalogue, MissingPrice
 from reportgen.inputs.schema import Assessment
-from reportgen.model.costs import Model, evaluate
-from reportgen.model.scenario import catalogue_values
+from reportgen.model.costs import Model, proposed_savings
 
 BROKER_BASED = ("self_managed", "licensed", "provisioned_service")  # brokers with disks the customer sizes
 SIZED_AT_A_UTILISATION = BROKER_BASED + ("express_brokers",)
@@ -24,11 +23,10 @@ def _optimisation(name: str, on: bool, resolved: Assessment, catalogue: Catalogu
         return {"name": name, "on": True, "savings_if_on": None, "not_recosted": None}
     variant = resolved.model_copy(update={"baseline": resolved.baseline.model_copy(update={name: True})})
     try:
-        evaluation = evaluate(variant, catalogue_values(variant, catalogue), detail=False, bill_reference=today)
+        savings = proposed_savings(variant, catalogue, bill_reference=today)
     except MissingPrice as missing:
         return {"name": name, "on": False, "savings_if_on": None, "not_recosted": f"no {missing.key} price in the "
                                                                                   f"{missing.region} book"}
-    savings = float(evaluation["options"][resolved.assessment.proposed_option]["savings"])
     return {"name": name, "on": False, "savings_if_on": savings, "not_recosted": None}
 
 

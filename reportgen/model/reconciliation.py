@@ -10,8 +10,7 @@ from __future__ import annotations
 from reportgen.catalogue import Values
 from reportgen.inputs.schema import BILL_PARTS, Assessment
 from reportgen.model.billed import NOISE
-from reportgen.model.costs import evaluate
-from reportgen.model.scenario import catalogue_values
+from reportgen.model.costs import proposed_savings
 
 LARGE_VARIANCE = 0.15  # a variance above this share names the input most likely behind it
 PART_LABELS = {"brokers": "Brokers or capacity", "storage": "Storage (disks and object storage)",
@@ -51,8 +50,7 @@ def _savings_against_model(resolved: Assessment, values: Values) -> float:
     """The proposed option's savings were today's cost the model's estimate rather than the bill: the
     like-for-like comparison a sceptic of measured-against-modelled will ask for."""
     variant = resolved.model_copy(update={"measured": resolved.measured.model_copy(update={"bill": None})})
-    evaluation = evaluate(variant, catalogue_values(variant, values.catalogue), detail=False)
-    return float(evaluation["options"][resolved.assessment.proposed_option]["savings"])
+    return proposed_savings(variant, values.catalogue)
 
 
 def reconcile(resolved: Assessment, results: dict, modelled_today: dict, values: Values) -> dict | None:
