@@ -94,6 +94,20 @@ def _memory(memory_budget: int) -> int | None:
     return memory_budget or None
 
 
+AGAINST_HELP = ("the release Appendix C compares with, as rN (default: the latest release of the customer; before "
+                "the first release, the previous build)")
+
+
+def _revision(against: str | None) -> int | None:
+    """`--against r2` (or 2) as the release's number."""
+    if against is None:
+        return None
+    number = str(against).removeprefix("r")
+    if not number.isdigit() or int(number) < 1:
+        raise Exit(f"--against must name a release as rN, such as r2, not {printable(str(against))!r}", code=2)
+    return int(number)
+
+
 MEMORY_HELP = ("the memory one report's range simulation may use, in MB (default: a quarter of this machine's "
                "memory, shared among the workers, at most 2048)")
 
@@ -142,21 +156,25 @@ def compute(c, customer=None, all=False, memory_budget=0):
             "force": "with --all: rebuild every customer",
             "workers": "with --all: parallel worker processes (default: one per core)",
             "theme": "the brand: a folder in templates/themes/ (default: default)",
-            "format": "pdf, html, xlsx (the live-formula workbook), both (pdf and html) or all (default)",
+            "format": "pdf, html, xlsx (the live-formula workbook), onepager (the one-page summary PDF), slides "
+                      "(the editable PowerPoint deck), both (pdf and html) or all (default: every one)",
             "paper": "a4 or letter (default: a4)",
             "draft": "render although placeholders from `invoke new` are left, with DRAFT on every page",
             "pdf-standard": "ua-1 (default: tagged, accessible PDF/UA-1), a-3a (archival PDF/A-3a, the assessment "
                             "attached as its source data) or none (untagged)",
             "timeout": "seconds one report may take before it is stopped and reported failed (default: 1800)",
+            "final": "the revision to send: stamped \"Revision N, date\" without \"(draft)\", ready for "
+                     "`invoke release`",
+            "against": AGAINST_HELP,
             "memory-budget": MEMORY_HELP})
 def report(c, customer=None, all=False, force=False, workers=0, theme="default", format="all", paper="a4",
-           draft=False, timeout=0, memory_budget=0, pdf_standard="ua-1"):
-    """Validate, compute, draw and render: the PDF, the HTML and the live-formula workbook of each customer."""
+           draft=False, timeout=0, memory_budget=0, pdf_standard="ua-1", final=False, against=None):
+    """Validate, compute, draw and render each customer's PDF, HTML, workbook, one-page summary and slides."""
     from reportgen.build.batch import DEFAULT_TIMEOUT, Interrupted, Limits, Settings, build_many
     from reportgen.build.summary import outcome_table
 
-    formats = {"all": ("pdf", "html", "xlsx"), "both": ("pdf", "html"), "pdf": ("pdf",), "html": ("html",),
-               "xlsx": ("xlsx",)}
+    formats = {"all": ("pdf", "html", "xlsx", "onepager", "slides"), "both": ("pdf", "html"), "pdf": ("pdf",),
+               "html": ("html",), "xlsx": ("xlsx",), "onepager": ("onepager",), "slides": ("slides",)}
     if format not in formats:
         raise Exit(f"--format must be one of {', '.join(formats)}, not {format!r}", code=2)
     if paper not in ("a4", "letter"):
@@ -166,11 +184,15 @@ def report(c, customer=None, all=False, force=False, workers=0, theme="default",
         raise Exit(f"--pdf-standard must be one of {', '.join(STANDARDS)}, not {pdf_standard!r}", code=2)
     if timeout < 0:
         raise Exit(f"--timeout must be a number of seconds, not {timeout}", code=2)
+    if final and draft:
+        raise Exit("--final builds the revision to send; a --draft cannot be one (fill the placeholders first)",
+                   code=2)
     limits = Limits(float(timeout) or DEFAULT_TIMEOUT, _memory(memory_budget))
     slugs, skipped = _slugs(customer, all)
     started = time.perf_counter()
     try:
-        outcomes = build_many(PROJECT, slugs, _catalogue(), Settings(theme, formats[format], paper, draft, pdf_standard),
+        outcomes = build_many(PROJECT, slugs, _catalogue(), Settings(theme, formats[format], paper, draft, pdf_standard,
+                                                                        final, _revision(against)),
                               force=force or not all, workers=workers or None, limits=limits)
     except Interrupted as stop:
         print(outcome_table(stop.outcomes))
@@ -182,10 +204,11 @@ def report(c, customer=None, all=False, force=False, workers=0, theme="default",
     print(outcome_table(outcomes))
     if not all and outcomes[0].status == "built":
         for path in outcomes[0].files:
-            if path.endswith((".pdf", ".html", ".xlsx", "results.json")):
+            if path.endswith((".pdf", ".html", ".xlsx", ".pptx", "results.json")):
                 print(f"  wrote {Path(path).relative_to(PROJECT.root)}")
         stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in outcomes[0].stages.items())
         print(f"  stages: {stages}")
+        print(f"  carries {outcomes[0].revision}" + ("" if final else "; `--final` builds the revision to send"))
     for outcome in outcomes:
         for line in outcome.warnings:
             _error(f"{outcome.slug}: {line}")
@@ -226,16 +249,16 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest -q {args}", pty=False)
 
 
-@task(help={"customer": "the customer's slug: inputs/<slug>.json"})
-def diff(c, customer=None):
-    """Print what changed since the customer's last report: inputs, catalogue values, headline figures."""
+@task(help={"customer": "the customer's slug: inputs/<slug>.json", "against": AGAINST_HELP})
+def diff(c, customer=None, against=None):
+    """Print what changed since the release the customer last received (before any, the last report)."""
     from reportgen.build.changes import previous_run
     from reportgen.build.pipeline import diff as diff_customer
     from reportgen.build.summary import changes_text
 
     _required(customer=customer)
     try:
-        changes, results = diff_customer(PROJECT, customer, _catalogue())
+        changes, results = diff_customer(PROJECT, customer, _catalogue(), _revision(against))
     except ReportgenError as exc:
         raise Exit(printable(str(exc), keep_newlines=True), code=1)
     if changes is None:
@@ -246,6 +269,36 @@ def diff(c, customer=None):
               f"`invoke report --customer {customer}` first.")
         return
     print(changes_text(changes, results))
+
+
+@task(help={"customer": "the customer's slug: freeze output/<slug>/ as its next revision",
+            "all": "every customer whose build is ready to release (the others are named with why)",
+            "note": "why this revision is sent, e.g. \"after CFO call\" (kept in release.json and listed by "
+                    "`invoke releases`)"})
+def release(c, customer=None, all=False, note=""):
+    """Freeze the customer's final build as the next revision under releases/<slug>/r<N>/, with SHA-256 digests."""
+    from reportgen.build.releases import Releaser
+
+    releaser = Releaser(PROJECT, _catalogue())
+
+    def run(slug):
+        record = releaser.release(slug, note, date.today())
+        folder = f"releases/{slug}/r{record.revision}/"
+        print(f"{slug}: released {record.label} as {folder} ({len(record.files)} files, digests in "
+              f"{folder}release.json)")
+    _each(customer, all, run)
+
+
+@task(help={"customer": "the customer's slug"})
+def releases(c, customer=None):
+    """List a customer's revisions: date, note, headline figures; and whether the build in output/ is released."""
+    from reportgen.build.releases import listing
+
+    _required(customer=customer)
+    try:
+        print(listing(PROJECT, customer))
+    except ReportgenError as exc:
+        raise Exit(f"error: {printable(str(exc), keep_newlines=True)}", code=1) from None
 
 
 @task(help={"customer": "slug of the new customer (lowercase letters, digits, hyphens): names inputs/<slug>.json",
@@ -293,3 +346,28 @@ def import_(c, customer=None, bill=None, metrics=None, tag=None, resource_id=Non
     print(outcome.text)
     if outcome.status:
         raise Exit(code=outcome.status)
+
+
+@task(help={"all": "every assessment in inputs/ (required: the export is always the whole portfolio)"})
+def export(c, all=False):
+    """Write every built report's headline figures to output/portfolio.csv and .json for the CRM; a customer
+    with no report this version can read is named on stderr, and the export exits 1 after writing the rest."""
+    from reportgen.build.portfolio import export as export_portfolio
+
+    if not all:
+        raise Exit("give --all: the export holds every customer's figures (see --help)", code=2)
+    slugs, skipped = _slugs(None, True)
+    try:
+        done = export_portfolio(PROJECT, slugs)
+    except ReportgenError as exc:
+        raise Exit(f"error: {printable(str(exc), keep_newlines=True)}", code=1) from None
+    for slug in done.stale:
+        _error(f"warning: {slug}: exported from its last report, but inputs/{slug}.json has changed since: "
+               f"run invoke report --customer {slug}")
+    for slug, why in done.not_exported:
+        _error(f"{slug}: not exported: {why}")
+    print(f"wrote {' and '.join(str(path.relative_to(PROJECT.root)) for path in done.files)}: "
+          f"{len(done.exported)} customer(s)")
+    if done.not_exported or skipped:
+        raise Exit("; ".join(filter(None, [f"{len(done.not_exported)} of {len(slugs)} customer(s) not exported"
+                                           if done.not_exported else "", _skipped(skipped)])), code=1)

@@ -16,7 +16,8 @@ MAY_IMPORT = {
     "report": {"model", "inputs", "catalogue"},
     "pdf": {"report", "model"},
     "workbook": {"model", "inputs", "catalogue", "report"},
-    "build": {"catalogue", "inputs", "model", "report", "pdf", "workbook"},
+    "slides": {"model", "report"},
+    "build": {"catalogue", "inputs", "model", "report", "pdf", "workbook", "slides"},
     "imports": {"catalogue", "inputs", "model", "build"},
 }
 SHARED = {"problems", "project", "forked", "__init__"}

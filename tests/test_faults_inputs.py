@@ -148,7 +148,8 @@ def test_a_partial_format_build_names_the_outputs_older_than_the_inputs(tmp_path
     write(project, "acme.json", data)
     done = run(project, "report", "--customer", "acme", "--format", "pdf")
     assert done.returncode == 0, done.stderr
-    assert re.search(rf"acme: warning: output/acme: {report_name('acme')}\.html, acme-kafka-tco-model\.xlsx, \d+ "
+    assert re.search(rf"acme: warning: output/acme: {report_name('acme')}\.html, acme-kafka-tco-model\.xlsx, "
+                     r"acme-kafka-tco-summary\.pdf, acme-kafka-tco\.pptx, \d+ "
                      r"file\(s\) under charts/, style/, theme/ were built from other inputs than this run's; build "
                      r"every format \(--format all\) to bring them up to date", done.stderr), done.stderr
     whole = run(project, "report", "--customer", "acme")

@@ -3,7 +3,6 @@ found for a region stops a run that reads it instead of being taken from another
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import json
 import re
@@ -20,7 +19,7 @@ from reportgen.inputs.loader import load_assessment
 from reportgen.problems import InputError
 
 from .conftest import ROOT
-from .test_worked_cases import BASE, case_assessment
+from .test_worked_cases import case_assessment
 
 CATALOGUE = load_catalogue()
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1")

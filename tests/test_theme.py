@@ -143,8 +143,9 @@ def test_a_file_that_theme_css_names_must_be_in_a_theme_folder(tmp_path, url, me
 
 
 def test_every_css_variable_is_defined_by_every_theme_and_used_by_a_rule():
-    sheets = [p.read_text() for p in sorted((TEMPLATES / "report").glob("*.css"))]
-    markup = [p.read_text() for p in sorted((TEMPLATES / "report").rglob("*.j2"))]
+    documents = (TEMPLATES / "report", TEMPLATES / "onepager")
+    sheets = [p.read_text() for folder in documents for p in sorted(folder.glob("*.css"))]
+    markup = [p.read_text() for folder in documents for p in sorted(folder.rglob("*.j2"))]
     for theme in themes(TEMPLATES):
         assert variable_problems([load_theme(TEMPLATES, theme).stylesheet, *sheets], markup) == [], theme
 

@@ -22,6 +22,7 @@ from reportgen.report.chart_plan import WIDTH_IN, chart_names, chart_words, heig
 from reportgen.forked import Forked
 from reportgen.inputs.logo import safe_logo
 from reportgen.build.run import Computed, Stages
+from reportgen.build.names import onepager_name, report_name, slides_name, workbook_name
 from reportgen.project import Project
 from reportgen.problems import ReportgenError
 from reportgen.pdf.render import (DEFAULT_STANDARD, Site, check_standard, import_weasyprint, metadata_date, render_html,
@@ -29,13 +30,9 @@ from reportgen.pdf.render import (DEFAULT_STANDARD, Site, check_standard, import
 from reportgen.report.theme import Theme, load_theme
 from reportgen.report.view import build_view
 
-FORMATS = ("pdf", "html", "xlsx")
+FORMATS = ("pdf", "html", "xlsx", "onepager", "slides")
 PAPERS = ("a4", "letter")
 FALLBACK_CSS = f"{fallback.FOLDER}/fallback.css"
-
-
-def report_name(slug: str) -> str:
-    return f"{slug}-kafka-tco-assessment"
 
 
 def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
@@ -49,10 +46,13 @@ def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
     return f"customer/{name}", data
 
 
-def _draw_outputs(results: Results, assessment: Assessment, values: Values, theme: Theme,
-                  formats: tuple[str, ...]) -> Iterator[tuple[str, object, float]]:
-    """The outputs made with matplotlib and XlsxWriter, each with its stage's seconds: charts first, the PDF paints them."""
-    if {"pdf", "html"} & set(formats):
+def _draw_outputs(project: Project, computed: Computed, theme: Theme, formats: tuple[str, ...], paper: str,
+                  draft: bool, pdf_standard: str) -> Iterator[tuple[str, dict[str, bytes], float]]:
+    """The outputs made in this process beside the document, each as (stage, files by name, seconds): the charts
+    first, since the PDF paints them, then the workbook, the one-pager and the slides."""
+    results, slug = computed.results, computed.results.customer.slug
+    charts: dict[str, bytes] = {}
+    if {"pdf", "html", "onepager"} & set(formats):
         from reportgen.report.charts import draw_charts
         start = time.perf_counter()
         charts = draw_charts(results, theme)
@@ -60,8 +60,19 @@ def _draw_outputs(results: Results, assessment: Assessment, values: Values, them
     if "xlsx" in formats:
         from reportgen.workbook.book import build_workbook
         start = time.perf_counter()
-        workbook = build_workbook(assessment, results, values, theme.colors)
-        yield "workbook", workbook, time.perf_counter() - start
+        workbook = build_workbook(computed.assessment, results, computed.values, theme.colors)
+        yield "workbook", {workbook_name(slug): workbook}, time.perf_counter() - start
+    if "onepager" in formats:
+        from reportgen.build.onepager import build_onepager
+        start = time.perf_counter()
+        onepager = build_onepager(project, computed, theme, charts, paper, pdf_standard, draft)
+        yield "onepager", {onepager_name(slug): onepager}, time.perf_counter() - start
+    if "slides" in formats:
+        from reportgen.slides.deck import build_deck
+        start = time.perf_counter()
+        deck = build_deck(results, theme, computed.assessment.assessment.rationale,
+                          assessment_date=computed.assessment.assessment.date)
+        yield "slides", {slides_name(slug): deck}, time.perf_counter() - start
 
 
 class Files(Mapping):
@@ -126,17 +137,18 @@ def build_report(project: Project, computed: Computed, theme_id: str,
         raise ReportgenError(f"unknown format or paper {', '.join(unknown) or '(none)'}; "
                              f"formats: {', '.join(FORMATS)}; paper: {', '.join(PAPERS)}")
     check_standard(pdf_standard)
-    results, assessment = computed.results, computed.assessment
+    results = computed.results
     theme = load_theme(project.templates, theme_id)
     resolved, values = computed.resolved, computed.values
     visual = bool({"pdf", "html"} & set(formats))
     renderer = renderer if "pdf" in formats else None
-    with contextlib.closing(_draw_outputs(results, assessment, values, theme, formats)) as drawn:
+    with contextlib.closing(_draw_outputs(project, computed, theme, formats, paper, draft, pdf_standard)) as drawn:
         outputs = _build(project, computed, theme, resolved, values, formats, paper, stages, drawn, renderer,
                          draft, pdf_standard) if visual else {}
-        for stage, made, seconds in drawn:  # what the document did not need: the workbook
+        for stage, made, seconds in drawn:  # what the document did not need: the workbook, one-pager and slides
             stages.seconds[stage] = seconds
-            outputs[f"{results.customer.slug}-kafka-tco-model.xlsx"] = made
+            if stage != "charts":
+                outputs.update(made)
     if renderer is not None:
         pdf, stages.seconds["pdf"] = next(renderer)
         outputs[f"{report_name(results.customer.slug)}.pdf"] = pdf

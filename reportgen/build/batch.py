@@ -1,7 +1,7 @@
 """Incremental batch builds: rebuild only the customers whose report would change, in parallel.
 
 A report depends on its inputs file, the catalogue entries it read, the templates and theme, the
-tool (version and source) and the build settings. `output/.manifest.json` keeps a fingerprint of
+tool (version and source) and the build settings (fingerprint.py). `output/.manifest.json` keeps a fingerprint of
 each for every customer built, with the size and digest of each file the build wrote; a customer is
 rebuilt only when one of them differs or a file is no longer as the build left it. Checking needs no
 model run, so a batch with nothing to do takes a fraction of a second.
@@ -14,11 +14,8 @@ by Ctrl-C or SIGTERM keeps what it built, and the same command run again builds 
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import os
 import signal
-import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -26,41 +23,15 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from reportgen import __version__
-from reportgen.catalogue import Catalogue, CatalogueError
+from reportgen.catalogue import Catalogue
 from reportgen.forked import Forked
 from reportgen.problems import ReportgenError, printable, shown_path
 from reportgen.pdf.process import rendering_process
-from reportgen.report.theme import lineage
 from reportgen.build.state import FileDigests, Manifest, usable_cache
+from reportgen.build.fingerprint import Environment, Settings, fingerprint, output_problem, stale_reason
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEOUT = 1800  # seconds per report; the schema's largest estate takes well under a minute
 MOST_MEMORY_MB = 2048  # the default memory budget of one report's simulation, at most
-
-
-def _tree(folder: Path, pattern: str = "*", skip: Path | None = None) -> list[tuple[Path, str]]:
-    if not folder.is_dir():
-        return []
-    return [(p, p.relative_to(folder).as_posix()) for p in folder.rglob(pattern)
-            if p.is_file() and "__pycache__" not in p.parts and not (skip and p.is_relative_to(skip))]
-
-
-def _theme_tree(templates: Path, theme_id: str) -> list[tuple[Path, str]]:
-    """The files of the theme and of every theme it extends: a change to a parent changes the child's reports."""
-    try:
-        folders = [folder for _, folder, _ in lineage(templates, theme_id)]
-    except ReportgenError:  # each report fails with the theme's own error
-        return []
-    return [(path, f"{folder.name}/{name}") for folder in folders for path, name in _tree(folder)]
-
-
-def entry_digest(catalogue: Catalogue, key: str) -> str | None:
-    entry = catalogue.entries.get(key)
-    if entry is None:
-        return None
-    fields = [entry.value, entry.unit, entry.source, entry.as_of, entry.status, entry.note]
-    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -77,100 +48,6 @@ def memory_share(workers: int) -> int:
     return max(1, min(MOST_MEMORY_MB, machine_mb // 4 // max(workers, 1)))
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What a build was asked for: part of the fingerprint, since it changes the output."""
-    theme: str = "default"
-    formats: tuple[str, ...] = ("pdf", "html", "xlsx")
-    paper: str = "a4"
-    draft: bool = False
-    pdf_standard: str = "ua-1"
-
-    def record(self) -> dict:
-        """As stored in the manifest (JSON has lists, not tuples)."""
-        return json.loads(json.dumps(asdict(self)))
-
-
-@dataclass
-class Environment:
-    """The fingerprints shared by every customer of one batch, computed once."""
-    templates_sha256: str
-    tool: str
-
-    @classmethod
-    def of(cls, project_root: Path, settings: Settings, digests: FileDigests) -> "Environment":
-        templates = project_root / "templates"
-        files = _tree(templates, skip=templates / "themes") + _theme_tree(templates, settings.theme)
-        code = digests.combined(_tree(PACKAGE_DIR, "*.py"))
-        return cls(templates_sha256=digests.combined(files), tool=f"{__version__}+{code[:16]}")
-
-
-@dataclass
-class Fingerprint:
-    inputs_sha256: str
-    catalogue: dict[str, str | None]
-    templates_sha256: str
-    tool: str
-    settings: dict
-
-
-def regional(catalogue: Catalogue, inputs_bytes: bytes) -> Catalogue | None:
-    """The catalogue as the assessment's region prices it, or None when the region cannot be told or is unknown
-    (then the customer is rebuilt, and validation says why)."""
-    try:
-        region = json.loads(inputs_bytes).get("customer", {}).get("region", catalogue.region)
-        return catalogue.in_region(region)
-    except (ValueError, AttributeError, CatalogueError):
-        return None
-
-
-def fingerprint(inputs_bytes: bytes, used_keys, catalogue: Catalogue, environment: Environment,
-                settings: Settings) -> Fingerprint:
-    priced = regional(catalogue, inputs_bytes) or catalogue
-    return Fingerprint(hashlib.sha256(inputs_bytes).hexdigest(),
-                       {key: entry_digest(priced, key) for key in sorted(used_keys)},
-                       environment.templates_sha256, environment.tool, settings.record())
-
-
-def output_problem(folder: Path, outputs: dict[str, dict], digests: FileDigests) -> str | None:
-    """Why the files the last build wrote are no longer as it left them (missing, or of another size or
-    digest), or None."""
-    for name, expected in outputs.items():
-        path = folder / name
-        try:
-            status = path.lstat()
-        except OSError:
-            return f"output missing: {name}"
-        if (not stat.S_ISREG(status.st_mode) or status.st_size != expected["size"]
-                or digests.of(path) != expected["sha256"]):
-            return f"output altered: {name}"
-    return None
-
-
-def stale_reason(previous: dict | None, inputs_bytes: bytes, catalogue: Catalogue, environment: Environment,
-                 settings: Settings, outputs_problem: str | None) -> str | None:
-    """Why a customer needs a new report, or None when its last one is up to date."""
-    if previous is None:
-        return "never built"
-    if outputs_problem:
-        return outputs_problem
-    if previous["inputs_sha256"] != hashlib.sha256(inputs_bytes).hexdigest():
-        return "inputs changed"
-    priced = regional(catalogue, inputs_bytes)
-    if priced is None:
-        return "region unknown"
-    changed = [key for key, digest in previous["catalogue"].items() if entry_digest(priced, key) != digest]
-    if changed:
-        return "catalogue changed: " + ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
-    if previous["templates_sha256"] != environment.templates_sha256:
-        return "templates or theme changed"
-    if previous["tool"] != environment.tool:
-        return "reportgen changed"
-    if previous["settings"] != settings.record():
-        return "build settings changed"
-    return None
-
-
 @dataclass
 class Outcome:
     slug: str
@@ -185,6 +62,7 @@ class Outcome:
     files: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # the reviewer's and the writer's, each a line to print
+    revision: str = ""  # the label the build carries, "Revision 2 (draft), 6 December 2026"
 
 
 def _warm_up() -> None:
@@ -193,7 +71,7 @@ def _warm_up() -> None:
     What they built stays for the worker's life, so it is frozen out of the cyclic collector's sight:
     a collection, when one is due (see _collector_paused), walks only the reports' objects.
     """
-    import reportgen.build.assemble, reportgen.report.charts, reportgen.workbook.book  # noqa: F401  (matplotlib, Jinja2, XlsxWriter)
+    import reportgen.build.assemble, reportgen.report.charts, reportgen.workbook.book, reportgen.slides.deck  # noqa: F401  (matplotlib, Jinja2, XlsxWriter, python-pptx)
     from reportgen.pdf.render import import_weasyprint
     import_weasyprint()
     gc.freeze()
@@ -210,20 +88,25 @@ def _build_one(root: str, slug: str, settings: Settings, environment: Environmen
                renderer: Forked | None) -> Outcome:
     from reportgen.catalogue import load_catalogue
     from reportgen.build.pipeline import Project, report, reviewer_lines
+    from reportgen.build.releases import plan_revision
     started = time.perf_counter()
     try:
         catalogue = load_catalogue()
         project = Project(Path(root))
         built = report(project, slug, settings.theme, settings.formats, settings.paper, catalogue, renderer,
-                       settings.draft, limits.memory_mb, settings.pdf_standard)
+                       settings.draft, limits.memory_mb, settings.pdf_standard,
+                       revision_of=lambda inputs: plan_revision(project, slug, inputs, catalogue, environment,
+                                                                settings))
         results = built.results
         proposed = results.options[results.proposed_option]
         record = asdict(fingerprint(built.input_bytes, results.catalogue_used, catalogue, environment, settings))
+        record["revision"] = built.revision.record()
         record["headline"] = {"savings": proposed.savings, "roi": proposed.roi, "currency": results.currency}
         record["outputs"] = {name: {"size": file.size, "sha256": file.sha256} for name, file in built.outputs.items()}
         return Outcome(slug, "built", time.perf_counter() - started, savings=proposed.savings,
                        roi=proposed.roi, currency=results.currency, record=record,
                        files=[str(f) for f in built.files], stages=dict(built.stages.seconds),
+                       revision=results.revision.label,
                        warnings=reviewer_lines(results, built.input_bytes, shown_path(project.input_file(slug),
                                                                                        project.root)) + built.notes)
     except ReportgenError as exc:
@@ -324,12 +207,26 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
         outputs = output_problem(project.output_dir(slug), previous["outputs"], digests) if previous else None
         reason = stale_reason(previous, inputs_bytes, catalogue, environment, settings, outputs)
         if reason is None:
+            reason = _revision_moved(project, slug, previous, inputs_bytes, catalogue, environment, settings)
+        if reason is None:
             headline = previous["headline"]
             current.append(Outcome(slug, "up to date", savings=headline["savings"], roi=headline["roi"],
                                    currency=headline["currency"]))
         else:
             to_build.append((slug, reason))
     return current, to_build
+
+
+def _revision_moved(project, slug: str, previous: dict, inputs_bytes: bytes, catalogue: Catalogue,
+                    environment: Environment, settings: Settings) -> str | None:
+    """Why an otherwise current build must be stamped again: a release made or removed since, or an
+    `--against` that names no release (the build then fails with the releases listed)."""
+    from reportgen.build.releases import plan_revision
+    try:
+        plan = plan_revision(project, slug, inputs_bytes, catalogue, environment, settings)
+    except ReportgenError as exc:
+        return str(exc)
+    return None if previous.get("revision") == plan.record() else "a release was made or removed"
 
 
 class Interrupted(Exception):

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +35,8 @@ from reportgen.model.uncertainty import analyse
 from reportgen.build.run import Computed, Stages
 from reportgen.build.records import RecordedFile
 from reportgen.build.writer import exclusive, json_bytes, shown, write_atomic, write_folder
+from reportgen.build.releases import (RevisionPlan, check_against, numbers, read_release, release_dir,
+                                      reproduced_changes)
 
 READS = 3  # reads of an assessment that an editor keeps changing, before the run gives up
 
@@ -153,33 +156,51 @@ def older_outputs(folder: Path, record: dict[str, RecordedFile], inputs_sha256: 
             "build every format (--format all) to bring them up to date"]
 
 
-def changes_since_previous(project: Project, computed: Computed) -> tuple[Changes | None, list[str]]:
-    """Appendix C: what moved since the report last written for this customer, and a warning when that report
-    cannot be read.
+def changes_since_previous(project: Project, computed: Computed,
+                           plan: RevisionPlan | None = None) -> tuple[Changes | None, list[str]]:
+    """Appendix C: what moved since the release the customer last received (or the one `plan` names), and a
+    warning when the run compared with cannot be read. Before any release, since the report last written.
 
-    A rebuild with nothing changed keeps the previous report's change log, so that the same
-    inputs give the same bytes.
+    A build identical to a release carries that release's change log, and a rebuild of the previous build
+    with nothing changed keeps its change log, so that the same inputs give the same bytes.
     """
-    changes, old_results, warning = _against_previous(project, computed)
+    slug = computed.assessment.customer.slug
+    if plan is not None and plan.reproduces is not None:
+        return reproduced_changes(project, slug, plan), []
+    baseline = plan.baseline if plan is not None else None
+    changes, old_results, warning = _against(project, computed, baseline)
+    if baseline is not None:
+        return changes, [warning] if warning else []
     if changes is not None and not (changes.inputs or changes.catalogue or changes.headline):
         return old_results.changes, []
     return changes, [warning] if warning else []
 
 
-def _against_previous(project: Project, computed: Computed) -> tuple[Changes | None, Results | None, str | None]:
-    """The comparison with the customer's last report and that report's results, or Nones and why."""
-    previous, warning = previous_run(project.output_dir(computed.assessment.customer.slug), project.root)
+def _against(project: Project, computed: Computed,
+             release: int | None) -> tuple[Changes | None, Results | None, str | None]:
+    """The comparison with a release of the customer's (or, with None, the build last written) and that run's
+    results, or Nones and why."""
+    slug = computed.assessment.customer.slug
+    folder = release_dir(project, slug, release) if release is not None else project.output_dir(slug)
+    previous, warning = previous_run(folder, project.root)
     if previous is None:
         return None, None, warning
     old_inputs, old_results = previous
-    return (compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results), old_results,
-            None)
+    changes = compare_runs(old_inputs, json.loads(computed.input_bytes), old_results, computed.results)
+    if release is not None:
+        changes.previous.revision = release
+        changes.previous.released_on = read_release(project, slug, release).released_on
+    return changes, old_results, None
 
 
-def diff(project: Project, slug: str, catalogue: Catalogue | None = None) -> tuple[Changes | None, Results]:
-    """What a rebuild would change against the last report, without writing anything."""
+def diff(project: Project, slug: str, catalogue: Catalogue | None = None,
+         against: int | None = None) -> tuple[Changes | None, Results]:
+    """What a rebuild would change against the latest release (or release `against`), or against the last
+    report before any release; nothing is written."""
     computed = compute(project, slug, catalogue)
-    return _against_previous(project, computed)[0], computed.results
+    check_against(project, slug, against)
+    baseline = against if against is not None else (numbers(project, slug) or [None])[-1]
+    return _against(project, computed, baseline)[0], computed.results
 
 
 def new_assessment(project: Project, slug: str, name: str, today, catalogue: Catalogue | None = None) -> Path:
@@ -226,17 +247,20 @@ class Report:
     input_bytes: bytes
     outputs: dict[str, RecordedFile]  # every file reportgen wrote that the customer's folder now holds
     notes: list[str]  # warning lines: a previous report that could not be read, files left older than the inputs
+    revision: RevisionPlan | None  # the revision the build was stamped as (see releases.py), if one was asked for
 
 
 def report(project: Project, slug: str, theme_id: str = "default", formats: tuple[str, ...] = ("pdf", "html"),
            paper: str = "a4", catalogue: Catalogue | None = None, renderer: Forked | None = None,
-           draft: bool = False, memory_mb: int | None = None, pdf_standard: str = "ua-1") -> Report:
+           draft: bool = False, memory_mb: int | None = None, pdf_standard: str = "ua-1",
+           revision_of: Callable[[bytes], RevisionPlan] | None = None) -> Report:
     """Validate, compute, draw, render; then replace the customer's folder by one with every output, only once
     all succeeded.
 
     The assessment is read under the folder's lock: a run that waited for another builds from the file as it
     is once its turn comes. A `renderer` (see rendering.py) lays the PDF out in a second process; it ends
-    with the report, whatever happens.
+    with the report, whatever happens. `revision_of` gives the revision to stamp for the inputs read (see
+    releases.py); without it the build carries none and Appendix C compares with the previous build.
     """
     from reportgen.build.assemble import build_report  # the rendering stack is imported only when a report is made
 
@@ -252,8 +276,12 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
             with stages.stage("compute"):
                 computed = compute_assessment(assessment, input_bytes, catalogue, memory_mb)
                 _refuse(refusals(computed, shown_path(path, project.root), draft))
-                changes, notes = changes_since_previous(project, computed)
-                computed = replace(computed, results=computed.results.model_copy(update={"changes": changes}))
+                plan = revision_of(input_bytes) if revision_of else None
+                changes, notes = changes_since_previous(project, computed, plan)
+                update = {"changes": changes}
+                if plan is not None:
+                    update["revision"] = plan.revision(assessment.assessment.date)
+                computed = replace(computed, results=computed.results.model_copy(update=update))
             outputs = build_report(project, computed, theme_id, formats, paper, stages, renderer, draft,
                                    pdf_standard=pdf_standard)
             outputs["results.json"] = json_bytes(computed.results.as_json())
@@ -263,4 +291,4 @@ def report(project: Project, slug: str, theme_id: str = "default", formats: tupl
                 written = write_folder(folder, outputs, inputs_sha256)
     notes += written.notes + older_outputs(folder, written.record, inputs_sha256)
     return Report(slug, [folder / name for name in outputs], stages, computed.results, computed.input_bytes,
-                  written.record, notes)
+                  written.record, notes, plan)

@@ -43,8 +43,17 @@ class Headline(Strict):
     currency: str
 
 
+class BuiltRevision(Strict):
+    """Which revision a build was stamped as, and what its Appendix C compared with (see releases.py)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    number: Annotated[int, Field(ge=1)]
+    final: bool
+    baseline: Annotated[int, Field(ge=1)] | None  # the release compared with; None: the build before it
+    reproduces: Annotated[int, Field(ge=1)] | None  # the release this build is identical to, if any
+
+
 class Built(Strict):
-    """One customer's last successful build: its fingerprint, headline figures and output files."""
+    """One customer's last successful build: its fingerprint, headline figures, output files and revision."""
     inputs_sha256: SHA256
     catalogue: dict[str, str | None]
     templates_sha256: SHA256
@@ -52,6 +61,31 @@ class Built(Strict):
     settings: dict
     headline: Headline
     outputs: dict[str, OutputFile]
+    revision: BuiltRevision | None = None  # None: a build from before releases were kept
+
+
+class ReleaseFigures(Strict):
+    """The headline figures `invoke releases` lists for a revision, in its currency."""
+    currency: str
+    current_option: str
+    proposed_option: str
+    tco_hard_current: float
+    tco_hard_proposed: float
+    savings: float
+    roi: float | None
+    payback_months: float | None
+
+
+class ReleaseRecord(Strict):
+    """releases/<slug>/r<N>/release.json: a revision as sent, with the digest of every file frozen."""
+    version: Literal[1]
+    revision: Annotated[int, Field(ge=1)]
+    label: str
+    released_on: str  # ISO 8601 day the release was made
+    note: str
+    build: Built  # the build frozen: its fingerprint, settings and revision
+    figures: ReleaseFigures
+    files: dict[str, OutputFile]
 
 
 class ManifestFile(Strict):

@@ -59,7 +59,9 @@ def changes_text(changes: Changes | None, results: Results) -> str:
         return "No previous report to compare with."
     currency, names = results.currency, {o: results.options[o].short_name for o in results.option_order}
     previous = changes.previous
-    lines = [f"Since the previous report (inputs {str(previous.inputs_sha256)[:12]}, "
+    since = (f"Revision {previous.revision}, released on {previous.released_on}, what the customer last received"
+             if previous.revision else "the previous report")
+    lines = [f"Since {since} (inputs {str(previous.inputs_sha256)[:12]}, "
              f"catalogue {previous.catalogue_version}, reportgen {previous.tool_version}):"]
     if not (changes.inputs or changes.catalogue or changes.headline):
         lines.append("  nothing changed.")

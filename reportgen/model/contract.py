@@ -53,6 +53,9 @@ class PreviousReport(Contract):
     inputs_sha256: str | None = Field(description="SHA-256 of the previous report's assessment file.")
     currency: str | None = Field(default=None, description="The previous report's currency: its amounts below "
                                                            "are in it (null: written before this was recorded).")
+    revision: int | None = absent_unless("The release compared with (`releases/<slug>/r<N>/`); left out when the "
+                                         "comparison is with the last build, before any release.")
+    released_on: str | None = absent_unless("The day that release was made (ISO 8601); only with `revision`.")
 
 
 class InputChange(Contract):
@@ -449,6 +452,16 @@ class ReviewNote(Contract):
     source: str = Field(description="Where the band comes from, if anywhere beyond reportgen's judgement.")
 
 
+class Revision(Contract):
+    """Which revision of the customer's report a build is: the one it would become if released, or a release."""
+    number: int = Field(description="The revision: 1 for the first release, and one more for each release after.")
+    date: str = Field(description="The date the revision carries (the assessment's date, ISO 8601).")
+    final: bool = Field(description="Built to be sent (`invoke report --final`) or a release itself; false for a "
+                                    "draft, which says \"(draft)\" and cannot be released.")
+    label: str = Field(description="As printed on the cover, footer, one-pager and slides, e.g. "
+                                   "\"Revision 2, 6 December 2026\" or \"Revision 2 (draft), 6 December 2026\".")
+
+
 class Results(Contract):
     """reportgen's results.json: every figure of the report, machine-readable. Amounts are in `currency`,
     undiscounted unless said otherwise; shares and ratios are fractions (0.25 = 25 %); an undefined
@@ -483,6 +496,8 @@ class Results(Contract):
     warnings: list[ReviewNote] = Field(
         default_factory=list, description="What a reviewer would question before sending the report; never "
                                           "printed in the customer's PDF (an older results.json has none).")
+    revision: Revision | None = absent_unless(
+        "Which revision of the report this is (written by a report, not by `invoke compute`).")
     changes: Changes | None = absent_unless(
         "What moved since the customer's previous report (Appendix C): written by a report, not by "
         "`invoke compute`; null when there is no previous report.")

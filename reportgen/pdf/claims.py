@@ -30,7 +30,7 @@ from reportgen.report.chart_plan import REDUCTION_LABELS
 
 SUMMARY, ROI = sections.SECTIONS["summary"].title, sections.SECTIONS["roi"].title
 HEADING = re.compile(r"^(?:\d+|Appendix [A-Z]) (.+)$")  # a chapter's bookmark: "9 Return on investment"
-FOOTER = re.compile(r"^Page \d+ of \d+$")
+FOOTER = re.compile(r"(?:^|· )Page \d+ of \d+$")  # after the revision, "Revision 2, 6 December 2026 · ", if any
 SPACE = "[ \u00a0]"
 SHARES = (0.8, 1.0)  # constants of the text: the middle 80 % of outcomes (P10 to P90); an ROI of 100 % defined
 # The ROI table's rows below its reductions: label, the option's figure, its filter. "{rate}" is the discount rate.
@@ -100,7 +100,7 @@ def flow_lines(page) -> list[str]:
     chunks: list[tuple[tuple[float, ...], float, float, str]] = []
     page.extract_text(visitor_text=lambda text, cm, tm, font, size: chunks.append((tuple(cm), round(tm[5], 1),
                                                                                     tm[4], text)))
-    base = next((cm for cm, _, _, text in chunks if FOOTER.match(text.strip())), None)
+    base = next((cm for cm, _, _, text in chunks if FOOTER.search(text.strip())), None)
     rows: dict[float, list[tuple[float, str]]] = {}
     for cm, y, x, text in chunks:
         if cm == base and text.strip():

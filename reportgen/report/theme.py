@@ -52,7 +52,9 @@ class FontFile:
 @dataclass(frozen=True)
 class Theme:
     """`files` holds every file the report uses by its name in theme.toml (its URL under theme/), from
-    whichever folder of the theme's lineage has it; `stylesheet` is the CSS served as theme/theme.css."""
+    whichever folder of the theme's lineage has it; `stylesheet` is the CSS served as theme/theme.css;
+    `slides_master` is the PowerPoint the slides start from (`slides_master = "master.pptx"`), kept out of
+    `files` because the HTML report never serves it."""
     id: str
     folder: Path
     name: str
@@ -69,6 +71,7 @@ class Theme:
     cover_art: str
     files: dict[str, Path]
     stylesheet: str
+    slides_master: Path | None = None
 
 
 def themes(templates: Path) -> list[str]:
@@ -215,6 +218,10 @@ def load_theme(templates: Path, theme_id: str) -> Theme:
         names = {"logo": data["logo"], "logo_inverse": data.get("logo_inverse", "logo-inverse.svg"),
                  "cover_art": data["cover_art"]}
         files = {name: _file(theme_id, folders, name, what.replace("_", " ")) for what, name in names.items()}
+        master = data.get("slides_master")
+        slides_master = None if master is None else _file(theme_id, folders, master, "slides_master")
+        if slides_master is not None and slides_master.suffix != ".pptx":
+            raise ReportgenError(f"theme {theme_id}: slides_master {master} is not a .pptx file")
         files |= dict(zip(font_names, (f.path for f in font_files)))
         extra = _found(folders, EXTRA_CSS)
         extra_css = extra.read_text(encoding="utf-8") if extra else ""
@@ -227,7 +234,7 @@ def load_theme(templates: Path, theme_id: str) -> Theme:
             option_colors=tuple(_colour(theme_id, "options", c) for c in colours["options"]),
             category_colors={k: _colour(theme_id, f"categories.{k}", colours["categories"][k]) for k in CATEGORY_COLOURS},
             body_font=stacks["body"][0], heading_font=stacks["heading"][0], fonts=font_files,
-            files=files, stylesheet=css, **names)
+            files=files, stylesheet=css, slides_master=slides_master, **names)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReportgenError(f"theme {theme_id}: theme.toml is incomplete or malformed ({exc!r})") from None
 

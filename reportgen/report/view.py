@@ -526,7 +526,9 @@ def changes_view(changes: Changes | None, results: Results) -> dict | None:
     return {"previous": {"tool_version": previous.tool_version or "–",
                          "catalogue_version": previous.catalogue_version or "–",
                          "inputs": (previous.inputs_sha256 or "–")[:12],
-                         "currency": old_currency if old_currency != currency else None},
+                         "currency": old_currency if old_currency != currency else None,
+                         "name": f"Revision {previous.revision}" if previous.revision else "the previous report",
+                         "released_on": long_date(previous.released_on) if previous.released_on else None},
             "inputs": [{"path": r.path, "old": _changed_value(r.old), "new": _changed_value(r.new)}
                        for r in changes.inputs],
             "catalogue": [{"key": r.key, "label": key_label(r.key, results), "old": _changed_value(r.old),
@@ -587,6 +589,7 @@ def build_view(results: Results, assessment: Assessment, resolved: Assessment, v
         "baseline_caveats": headline.baseline_caveats(results),
         "baseline_settings": headline.baseline_settings(results),
         "draft": draft,
+        "revision": results.revision,
         "has_range": has_range,
         "range_sentence": range_sentence(results) if has_range else "",
         "risk_reduction": current.totals.risk - proposed.totals.risk,

@@ -1,0 +1,19 @@
+"""The names of a customer's output files, in one place: the report, the workbook, the one-pager and the slides
+name each other, and releases, the CRM export and the tests find them by these names."""
+
+
+def report_name(slug: str) -> str:
+    """The report's PDF and HTML, without their suffix."""
+    return f"{slug}-kafka-tco-assessment"
+
+
+def workbook_name(slug: str) -> str:
+    return f"{slug}-kafka-tco-model.xlsx"
+
+
+def onepager_name(slug: str) -> str:
+    return f"{slug}-kafka-tco-summary.pdf"
+
+
+def slides_name(slug: str) -> str:
+    return f"{slug}-kafka-tco.pptx"
