@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 import reportgen.build.batch
+import reportgen.build.fingerprint
 from reportgen.build.batch import Environment, FileDigests, Manifest, Settings, _collector_paused, build_many, plan
 from reportgen.catalogue import load_catalogue
 from reportgen.build.pipeline import Project, diff, new_assessment, report
@@ -75,6 +76,34 @@ def test_a_catalogue_change_rebuilds_exactly_the_customers_that_use_it(batch_pro
     assert [slug for slug, _ in to_build] == ["acme"]
     assert key in to_build[0][1]
     assert sorted(o.slug for o in current) == ["bluebird", "northwind"]
+
+
+def test_a_change_to_the_catalogues_words_rebuilds_every_customer(batch_project):
+    """The catalogue's version is on every cover, and an option's name in every table: not values, yet printed."""
+    catalogue, slugs = load_catalogue(), batch_project.customers()
+    build_many(batch_project, slugs, catalogue, SETTINGS, workers=2)
+    options = dict(catalogue.options)
+    options["confluent_cloud"] = replace(options["confluent_cloud"], short_name="Confluent Cloud (renamed)")
+    environment = Environment.of(batch_project.root, SETTINGS, FileDigests(batch_project.cache / "digests.json"))
+    for changed in (replace(catalogue, version="2099.1"), replace(catalogue, options=options)):
+        _, to_build = plan(batch_project, slugs, changed, SETTINGS, False, environment, Manifest(batch_project.output))
+        assert sorted(slug for slug, _ in to_build) == sorted(slugs)
+        assert {reason for _, reason in to_build} == {"catalogue changed: its version, an option's name or "
+                                                      "description, or a capability"}
+
+
+def test_the_tool_digest_covers_reportgens_data_files_but_not_the_catalogues(tmp_path, monkeypatch):
+    package = tmp_path / "reportgen"
+    shutil.copytree(ROOT / "reportgen", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(reportgen.build.fingerprint, "PACKAGE_DIR", package)
+    digests = FileDigests(tmp_path / "digests.json")
+    before = Environment.of(ROOT, SETTINGS, digests).tool
+    price = package / "catalogue" / "assumptions.toml"
+    price.write_text(price.read_text() + "\n# a note\n")
+    assert Environment.of(ROOT, SETTINGS, digests).tool == before  # each catalogue value is fingerprinted apart
+    formulas = package / "model" / "formulas.toml"
+    formulas.write_text(formulas.read_text() + "\n# a note\n")
+    assert Environment.of(ROOT, SETTINGS, digests).tool != before
 
 
 def test_a_template_change_rebuilds_every_customer(batch_project):

@@ -148,6 +148,11 @@ def test_a_final_build_of_the_released_inputs_is_that_release_again(tmp_path):
     for name in DOCUMENTS:
         assert (output / name).read_bytes() == (store / name).read_bytes(), name
     assert "revision 1, as released" in ok(project, "releases", "--customer", SLUG)
+    (store / PDF).write_bytes((store / PDF).read_bytes() + b"\n")  # a frozen file edited by hand
+    assert f"ALTERED since released: {PDF}" in ok(project, "releases", "--customer", SLUG)
+    (store / "release.json").write_text("{}")
+    damaged = run(project, "releases", "--customer", SLUG)
+    assert damaged.returncode == 1 and "release.json" in damaged.stderr and "Traceback" not in damaged.stderr
 
 
 def test_against_names_an_earlier_release_and_an_unknown_one_is_refused(tmp_path):

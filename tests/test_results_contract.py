@@ -13,13 +13,13 @@ from reportgen.build.changes import compare_runs
 from reportgen.build.pipeline import compute
 from reportgen.build.writer import json_bytes
 from reportgen.model import results as results_module
-from reportgen.model.contract import Results, results_schema, results_schema_json, validated
+from reportgen.model.contract import Results, results_schema, results_schema_json
 
 from .conftest import EXAMPLES, ROOT, example, variant
 
 
 def round_trip(text: bytes) -> bytes:
-    return json_bytes(validated(json.loads(text)))
+    return json_bytes(Results.model_validate(json.loads(text)).as_json())
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_a_reports_change_log_round_trips(example_results, tmp_project):
 def test_the_numbers_keep_their_type(acme_results):
     """An int stays an int and a float a float, else results.json would change from 3 to 3.0."""
     results = {**acme_results, "working_hours_per_year": 1760, "discount_rate": 0.1}
-    out = validated(results)
+    out = Results.model_validate(results).as_json()
     assert type(out["working_hours_per_year"]) is int and type(out["discount_rate"]) is float
 
 

@@ -79,7 +79,9 @@ class Environment:
     def of(cls, project_root: Path, settings: Settings, digests: FileDigests) -> "Environment":
         templates = project_root / "templates"
         files = _tree(templates, skip=templates / "themes") + _theme_tree(templates, settings.theme)
-        code = digests.combined(_tree(PACKAGE_DIR, "*.py"))
+        code = digests.combined(_tree(PACKAGE_DIR, "*.py") + [
+            (path, name) for path, name in _tree(PACKAGE_DIR, "*.toml")  # formulas, bands, bill classes
+            if not path.is_relative_to(PACKAGE_DIR / "catalogue")])  # whose values are fingerprinted one by one
         return cls(templates_sha256=digests.combined(files), tool=f"{__version__}+{code[:16]}")
 
 
@@ -90,6 +92,16 @@ class Fingerprint:
     templates_sha256: str
     tool: str
     settings: dict
+    catalogue_words: str
+
+
+def catalogue_words(catalogue: Catalogue) -> str:
+    """A digest of what the catalogue says besides its values: its version and date (on every report's cover),
+    the options' names and descriptions, and the capabilities compared."""
+    words = [catalogue.version, catalogue.date, catalogue.capabilities,
+             [[o.id, o.name, o.short_name, o.vendor, o.pricing, o.description, o.capabilities]
+              for o in catalogue.options.values()]]
+    return hashlib.sha256(json.dumps(words, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def regional(catalogue: Catalogue, inputs_bytes: bytes) -> Catalogue | None:
@@ -107,7 +119,7 @@ def fingerprint(inputs_bytes: bytes, used_keys, catalogue: Catalogue, environmen
     priced = regional(catalogue, inputs_bytes) or catalogue
     return Fingerprint(hashlib.sha256(inputs_bytes).hexdigest(),
                        {key: entry_digest(priced, key) for key in sorted(used_keys)},
-                       environment.templates_sha256, environment.tool, settings.record())
+                       environment.templates_sha256, environment.tool, settings.record(), catalogue_words(catalogue))
 
 
 def output_problem(folder: Path, outputs: dict[str, dict], digests: FileDigests) -> str | None:
@@ -140,6 +152,8 @@ def stale_reason(previous: dict | None, inputs_bytes: bytes, catalogue: Catalogu
     changed = [key for key, digest in previous["catalogue"].items() if entry_digest(priced, key) != digest]
     if changed:
         return "catalogue changed: " + ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
+    if previous.get("catalogue_words") != catalogue_words(catalogue):
+        return "catalogue changed: its version, an option's name or description, or a capability"
     if previous["templates_sha256"] != environment.templates_sha256:
         return "templates or theme changed"
     if previous["tool"] != environment.tool:

@@ -62,6 +62,7 @@ class Built(Strict):
     headline: Headline
     outputs: dict[str, OutputFile]
     revision: BuiltRevision | None = None  # None: a build from before releases were kept
+    catalogue_words: str | None = None  # None: a build from before the catalogue's words were fingerprinted
 
 
 class ReleaseFigures(Strict):

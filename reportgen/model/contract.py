@@ -508,11 +508,6 @@ class Results(Contract):
         return self.model_dump(exclude_unset=True)
 
 
-def validated(results: dict) -> dict:
-    """`results` checked against the contract, as the plain dict that is written (same keys, same order)."""
-    return Results.model_validate(results).as_json()
-
-
 def results_schema() -> dict:
     schema = Results.model_json_schema(mode="serialization")
     schema["title"] = "reportgen results"
