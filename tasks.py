@@ -171,10 +171,10 @@ def report(c, customer=None, all=False, force=False, workers=0, theme="default",
            draft=False, timeout=0, memory_budget=0, pdf_standard="ua-1", final=False, against=None):
     """Validate, compute, draw and render each customer's PDF, HTML, workbook, one-page summary and slides."""
     from reportgen.build.batch import DEFAULT_TIMEOUT, Interrupted, Limits, Settings, build_many
+    from reportgen.build.names import FORMATS
     from reportgen.build.summary import outcome_table
 
-    formats = {"all": ("pdf", "html", "xlsx", "onepager", "slides"), "both": ("pdf", "html"), "pdf": ("pdf",),
-               "html": ("html",), "xlsx": ("xlsx",), "onepager": ("onepager",), "slides": ("slides",)}
+    formats = {"all": FORMATS, "both": ("pdf", "html"), **{name: (name,) for name in FORMATS}}
     if format not in formats:
         raise Exit(f"--format must be one of {', '.join(formats)}, not {format!r}", code=2)
     if paper not in ("a4", "letter"):

@@ -22,7 +22,7 @@ from reportgen.report.chart_plan import WIDTH_IN, chart_names, chart_words, heig
 from reportgen.forked import Forked
 from reportgen.inputs.logo import safe_logo
 from reportgen.build.run import Computed, Stages
-from reportgen.build.names import onepager_name, report_name, slides_name, workbook_name
+from reportgen.build.names import FORMATS, onepager_name, report_name, slides_name, workbook_name
 from reportgen.project import Project
 from reportgen.problems import ReportgenError
 from reportgen.pdf.render import (DEFAULT_STANDARD, Site, check_standard, import_weasyprint, metadata_date, render_html,
@@ -30,9 +30,7 @@ from reportgen.pdf.render import (DEFAULT_STANDARD, Site, check_standard, import
 from reportgen.report.theme import Theme, load_theme
 from reportgen.report.view import build_view
 
-FORMATS = ("pdf", "html", "xlsx", "onepager", "slides")
 PAPERS = ("a4", "letter")
-FALLBACK_CSS = f"{fallback.FOLDER}/fallback.css"
 
 
 def _logo(project: Project, logo: str | None) -> tuple[str, bytes] | None:
@@ -185,14 +183,13 @@ def _build(project: Project, computed: Computed, theme: Theme, resolved: Assessm
                             "charts": chart_urls, "fallback_css": None}}
         compiled = project.cache / "templates"
         html = render_html(project.templates, view, compiled)
-        memory = {f"theme/{rel}": path.read_bytes() for rel, path in theme.files.items()}  # from the theme's lineage
-        memory["theme/theme.css"] = theme.stylesheet.encode("utf-8")
+        memory = theme.served()
         fonts = fallback.needed(project.templates, theme, html + chart_words(results))
         if logo:
             memory[logo[0]] = logo[1]
         if fonts:  # rare: text in a script the theme lacks; the same document again, with the fonts it needs
-            memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
-            view["assets"]["fallback_css"] = FALLBACK_CSS
+            memory[fallback.STYLESHEET_URL] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
+            view["assets"]["fallback_css"] = fallback.STYLESHEET_URL
             html = render_html(project.templates, view, compiled)
     files = Files(memory, chart_urls, drawn, stages)
     site = Site(base=project.output_dir(results.customer.slug).resolve().as_uri() + "/",

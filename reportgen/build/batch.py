@@ -28,7 +28,7 @@ from reportgen.forked import Forked
 from reportgen.problems import ReportgenError, printable, shown_path
 from reportgen.pdf.process import rendering_process
 from reportgen.build.state import FileDigests, Manifest, usable_cache
-from reportgen.build.fingerprint import Environment, Settings, fingerprint, output_problem, stale_reason
+from reportgen.build.fingerprint import Environment, Settings, fingerprint
 
 DEFAULT_TIMEOUT = 1800  # seconds per report; the schema's largest estate takes well under a minute
 MOST_MEMORY_MB = 2048  # the default memory budget of one report's simulation, at most
@@ -192,6 +192,7 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
          environment: Environment, manifest: Manifest,
          digests: FileDigests | None = None) -> tuple[list[Outcome], list[tuple[str, str]]]:
     """Split customers into up-to-date outcomes and (slug, reason) pairs to build."""
+    from reportgen.build.releases import out_of_date  # pydantic: after a single report has forked (see records.py)
     digests = digests or FileDigests(project.cache / "digests.json")
     current, to_build = [], []
     for slug in slugs:
@@ -204,10 +205,7 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
         if force:
             to_build.append((slug, "forced"))
             continue
-        outputs = output_problem(project.output_dir(slug), previous["outputs"], digests) if previous else None
-        reason = stale_reason(previous, inputs_bytes, catalogue, environment, settings, outputs)
-        if reason is None:
-            reason = _revision_moved(project, slug, previous, inputs_bytes, catalogue, environment, settings)
+        reason = out_of_date(project, slug, previous, inputs_bytes, catalogue, environment, settings, digests)
         if reason is None:
             headline = previous["headline"]
             current.append(Outcome(slug, "up to date", savings=headline["savings"], roi=headline["roi"],
@@ -215,18 +213,6 @@ def plan(project, slugs: list[str], catalogue: Catalogue, settings: Settings, fo
         else:
             to_build.append((slug, reason))
     return current, to_build
-
-
-def _revision_moved(project, slug: str, previous: dict, inputs_bytes: bytes, catalogue: Catalogue,
-                    environment: Environment, settings: Settings) -> str | None:
-    """Why an otherwise current build must be stamped again: a release made or removed since, or an
-    `--against` that names no release (the build then fails with the releases listed)."""
-    from reportgen.build.releases import plan_revision
-    try:
-        plan = plan_revision(project, slug, inputs_bytes, catalogue, environment, settings)
-    except ReportgenError as exc:
-        return str(exc)
-    return None if previous.get("revision") == plan.record() else "a release was made or removed"
 
 
 class Interrupted(Exception):

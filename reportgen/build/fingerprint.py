@@ -16,6 +16,7 @@ from reportgen import __version__
 from reportgen.catalogue import Catalogue, CatalogueError
 from reportgen.problems import ReportgenError
 from reportgen.report.theme import lineage
+from reportgen.build.names import FORMATS
 from reportgen.build.state import FileDigests
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def entry_digest(catalogue: Catalogue, key: str) -> str | None:
 class Settings:
     """What a build was asked for: part of the fingerprint, since it changes the output."""
     theme: str = "default"
-    formats: tuple[str, ...] = ("pdf", "html", "xlsx", "onepager", "slides")
+    formats: tuple[str, ...] = FORMATS
     paper: str = "a4"
     draft: bool = False
     pdf_standard: str = "ua-1"

@@ -1,5 +1,7 @@
-"""The names of a customer's output files, in one place: the report, the workbook, the one-pager and the slides
-name each other, and releases, the CRM export and the tests find them by these names."""
+"""The formats of a customer's output and their files' names, in one place: the report, the workbook, the
+one-pager and the slides name each other, and releases, the CRM export and the tests find them by these names."""
+
+FORMATS = ("pdf", "html", "xlsx", "onepager", "slides")  # `--format all`; a release holds every one
 
 
 def report_name(slug: str) -> str:

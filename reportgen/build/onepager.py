@@ -24,7 +24,6 @@ from reportgen.report.onepager import CHART, TEMPLATE, onepager_view
 from reportgen.report.theme import Theme
 
 STYLESHEET = "style/onepager.css"
-FALLBACK_CSS = f"{fallback.FOLDER}/fallback.css"
 
 
 def linked_files(slug: str) -> dict[str, str]:
@@ -43,14 +42,13 @@ def build_onepager(project: Project, computed: Computed, theme: Theme, charts: M
                          linked_files(results.customer.slug))
     view["assets"] = {"theme_css": "theme/theme.css", "onepager_css": STYLESHEET, "fallback_css": None,
                       "logo_inverse": f"theme/{theme.logo_inverse}", "chart": chart_url}
-    memory = {f"theme/{rel}": path.read_bytes() for rel, path in theme.files.items()}
-    memory["theme/theme.css"] = theme.stylesheet.encode("utf-8")
+    memory = theme.served()
     memory[chart_url] = charts[CHART]
     html = _html(project, view)
     fonts = fallback.needed(project.templates, theme, html + chart_words(results))
     if fonts:  # text in a script the theme lacks: the same page again, with the fonts it needs
-        memory[FALLBACK_CSS] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
-        view["assets"]["fallback_css"] = FALLBACK_CSS
+        memory[fallback.STYLESHEET_URL] = fallback.stylesheet(theme, fonts, "").encode("utf-8")
+        view["assets"]["fallback_css"] = fallback.STYLESHEET_URL
         html = _html(project, view)
     site = Site(base=project.output_dir(results.customer.slug).resolve().as_uri() + "/",
                 roots=(project.templates.resolve(),),

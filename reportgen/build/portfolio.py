@@ -17,7 +17,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from reportgen.build.fingerprint import output_problem
 from reportgen.build.releases import latest
+from reportgen.build.state import FileDigests
 from reportgen.build.writer import json_bytes, write_atomic
 from reportgen.model.contract import Results
 from reportgen.problems import ReportgenError
@@ -109,26 +111,22 @@ def read_results(project: Project, slug: str) -> tuple[Results | None, str | Non
     return results, None
 
 
-def _sha256(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() and not path.is_symlink() else None
-
-
-def is_released(project: Project, slug: str) -> bool:
+def is_released(project: Project, slug: str, digests: FileDigests) -> bool:
     """Whether output/<slug>/ holds the latest release's build unchanged: what the customer was last sent."""
     record = latest(project, slug)
-    folder = project.output_dir(slug)
-    return record is not None and all(_sha256(folder / name) == file.sha256
-                                      for name, file in record.build.outputs.items())
+    return record is not None and output_problem(project.output_dir(slug), record.build.model_dump()["outputs"],
+                                                 digests) is None
 
 
 def export(project: Project, slugs: list[str]) -> Export:
     """Write output/portfolio.csv and .json with a row for each of `slugs` that has a readable report."""
     built, released, not_exported, stale = {}, set(), [], []
+    digests = FileDigests(project.cache / "digests.json")
     for slug in slugs:
         results, why = read_results(project, slug)
         if results is not None:
             try:
-                if is_released(project, slug):
+                if is_released(project, slug, digests):
                     released.add(slug)
             except ReportgenError as exc:  # a release record that cannot be read: it says how to restore it
                 results, why = None, str(exc)

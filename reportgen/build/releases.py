@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from reportgen.build.fingerprint import Environment, Settings, output_problem, stale_reason
+from reportgen.build.names import FORMATS
 from reportgen.build.records import Built, BuiltRevision, ReleaseFigures, ReleaseRecord
 from reportgen.build.state import FileDigests, Manifest, read_versioned
 from reportgen.build.writer import exclusive, json_bytes, shown
@@ -39,7 +40,6 @@ RELEASE_VERSION = 1
 RECORD = "release.json"
 CATALOGUE_VALUES = "catalogue-values.json"
 FOLDER = re.compile(r"r([1-9][0-9]*)")
-ALL_FORMATS = ("pdf", "html", "xlsx", "onepager", "slides")
 
 
 def releases_dir(project: Project, slug: str) -> Path:
@@ -112,6 +112,23 @@ def plan_revision(project: Project, slug: str, inputs_bytes: bytes, catalogue: C
     return RevisionPlan(last.revision + 1 if last else 1, settings.final, baseline, None)
 
 
+def out_of_date(project: Project, slug: str, previous: dict | None, inputs_bytes: bytes, catalogue: Catalogue,
+                environment: Environment, settings: Settings, digests: FileDigests) -> str | None:
+    """Why the customer's last build (its manifest record, `previous`) is not what a build now would make, or None:
+    its fingerprint moved, a file it wrote changed, or a release was made or removed since, so that it would be
+    stamped and compared otherwise. An `--against` naming no release is a reason too (the build then fails,
+    listing the releases)."""
+    outputs = output_problem(project.output_dir(slug), previous["outputs"], digests) if previous else None
+    reason = stale_reason(previous, inputs_bytes, catalogue, environment, settings, outputs)
+    if reason is not None:
+        return reason
+    try:
+        plan = plan_revision(project, slug, inputs_bytes, catalogue, environment, settings)
+    except ReportgenError as exc:
+        return str(exc)
+    return None if previous.get("revision") == plan.record() else "a release was made or removed"
+
+
 def reproduced_changes(project: Project, slug: str, plan: RevisionPlan) -> Changes | None:
     """The Appendix C of the release a build reproduces, so that rebuilding a release gives its bytes again."""
     folder = release_dir(project, slug, plan.reproduces)
@@ -154,13 +171,8 @@ class Releaser:
             inputs_bytes = self.project.input_file(slug).read_bytes()
         except OSError as exc:
             return f"cannot read inputs/{slug}.json ({exc.strerror})"
-        environment = self._environment(settings)
-        reason = stale_reason(found, inputs_bytes, self.catalogue, environment, settings,
-                              output_problem(folder, found["outputs"], self.digests))
-        if reason is None:
-            plan = plan_revision(self.project, slug, inputs_bytes, self.catalogue, environment, settings)
-            if built.revision is None or plan.record() != built.revision.model_dump():
-                reason = "a release was made or removed since it was built"
+        reason = out_of_date(self.project, slug, found, inputs_bytes, self.catalogue, self._environment(settings),
+                             settings, self.digests)
         if reason is not None:
             return f"the build in {shown(folder)} is out of date ({reason}); {rebuild}"
         if built.revision.reproduces is not None:
@@ -170,7 +182,7 @@ class Releaser:
         if not built.revision.final:
             return (f"the build in {shown(folder)} is a draft (Revision {built.revision.number} (draft)); build the "
                     f"revision to send with `invoke report --customer {slug} --final`, look at it, then release")
-        missing = [f for f in ALL_FORMATS if f not in settings.formats]
+        missing = [f for f in FORMATS if f not in settings.formats]
         if missing:
             return f"the build in {shown(folder)} lacks {', '.join(missing)}; {rebuild} (every format, the default)"
         results = Results.model_validate_json((folder / "results.json").read_bytes())

@@ -20,6 +20,7 @@ from reportgen.problems import ReportgenError
 from reportgen.report.theme import FONT_FORMAT, GENERIC_FAMILIES, FontFile, Theme
 
 FOLDER = "fonts"  # under templates/
+STYLESHEET_URL = f"{FOLDER}/fallback.css"  # where a document finds the @font-face rules of the fonts it needs
 FONT_STACK = re.compile(r"(--font-[a-z-]+)\s*:\s*([^;]+);")
 
 

@@ -73,6 +73,11 @@ class Theme:
     stylesheet: str
     slides_master: Path | None = None
 
+    def served(self) -> dict[str, bytes]:
+        """What a document reads under theme/: every file of the lineage, and the generated theme.css."""
+        return {**{f"theme/{rel}": path.read_bytes() for rel, path in self.files.items()},
+                "theme/theme.css": self.stylesheet.encode("utf-8")}
+
 
 def themes(templates: Path) -> list[str]:
     return sorted(p.parent.name for p in (templates / "themes").glob("*/theme.toml"))
